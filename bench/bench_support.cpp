@@ -1,0 +1,22 @@
+#include "bench_support.hpp"
+
+namespace tvp::bench {
+
+std::string benchmark_name(std::initializer_list<std::string_view> parts) {
+    std::string name;
+    for (std::string_view part : parts) {
+        if (!name.empty()) name += '/';
+        name += part;
+    }
+    return name;
+}
+
+double LoopMeter::finish(benchmark::State& state) {
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double iterations = static_cast<double>(state.iterations());
+    state.counters["child_cpu_s"] =
+        benchmark::Counter(children_cpu_seconds() - children_cpu_start_, benchmark::Counter::kAvgIterations);
+    return iterations > 0 ? wall / iterations : 0.0;
+}
+
+}  // namespace tvp::bench

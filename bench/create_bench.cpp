@@ -1,0 +1,184 @@
+// Scenario `create`: the chapter's "Creazione di Processi" 1 and 2. Start N
+// workers that do nothing, then join them all; per back-end, per parent size,
+// through the function API and the Worker class API, beside raw baselines.
+#include <pthread.h>
+#include <spawn.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "bench_support.hpp"
+#include "child_process.hpp"
+#include "demo_tasks.hpp"
+#include "launcher.hpp"
+#include "scenarios.hpp"
+#include "system_error.hpp"
+#include "touched_memory.hpp"
+
+extern char** environ;
+
+namespace tvp::bench {
+
+namespace {
+
+constexpr unsigned worker_counts[] = {1, 2, 4, 16, 64};
+constexpr unsigned parent_sweep_workers = 4;
+constexpr std::size_t parent_sizes_mib[] = {64, 512};
+
+enum class Api { function, worker_class };
+
+// Sets us_per_worker from the loop's wall time.
+void report_per_worker(benchmark::State& state, LoopMeter& meter, unsigned workers) {
+    state.counters["us_per_worker"] = meter.finish(state) * 1e6 / workers;
+}
+
+void start_and_join_idle_workers(const Launcher& launcher, unsigned workers) {
+    std::vector<IdleWorker> pool(workers);
+    for (IdleWorker& worker : pool) worker.start(launcher);
+    std::vector<ExitStatus> statuses;
+    statuses.reserve(workers);
+    for (IdleWorker& worker : pool) statuses.push_back(worker.join());
+    require_success(statuses);
+}
+
+void create_workers(benchmark::State& state, Backend backend, Api api, unsigned workers, std::size_t parent_mib,
+                    std::filesystem::path worker_executable) {
+    run_or_skip(state, [&] {
+        TouchedMemory parent(parent_mib);
+        const Launcher launcher(backend, worker_executable);
+        // The chapter's Process(target=f): a function for threads and fork, the
+        // named task "noop" for the spawned back-ends.
+        Task idle{.name = "noop", .args = {}, .function = {}};
+        if (!runs_worker_executable(backend)) idle.function = [] { return 0; };
+        const std::vector<Task> tasks(workers, idle);
+
+        LoopMeter meter;
+        for (auto _ : state) {
+            if (api == Api::function)
+                run_all(launcher, tasks);
+            else
+                start_and_join_idle_workers(launcher, workers);
+        }
+        report_per_worker(state, meter, workers);
+    });
+}
+
+// --- Baselines: the bare system calls, no suite code in between. ---
+
+void* do_nothing(void*) { return nullptr; }
+
+void raw_pthread(benchmark::State& state, unsigned workers) {
+    run_or_skip(state, [&] {
+        std::vector<pthread_t> threads(workers);
+        LoopMeter meter;
+        for (auto _ : state) {
+            for (pthread_t& thread : threads)
+                if (int error = pthread_create(&thread, nullptr, do_nothing, nullptr))
+                    throw_system_error(error, "pthread_create");
+            for (pthread_t thread : threads) pthread_join(thread, nullptr);
+        }
+        report_per_worker(state, meter, workers);
+    });
+}
+
+void join_children(std::vector<ChildProcess>& children) {
+    std::vector<ExitStatus> statuses;
+    statuses.reserve(children.size());
+    for (ChildProcess& child : children) statuses.push_back(child.wait());
+    children.clear();
+    require_success(statuses);
+}
+
+void raw_fork(benchmark::State& state, unsigned workers, std::size_t parent_mib) {
+    run_or_skip(state, [&] {
+        TouchedMemory parent(parent_mib);
+        std::vector<ChildProcess> children;
+        children.reserve(workers);
+        LoopMeter meter;
+        for (auto _ : state) {
+            for (unsigned i = 0; i < workers; ++i) {
+                const pid_t pid = ::fork();
+                if (pid < 0) throw_errno("fork");
+                if (pid == 0) ::_exit(0);
+                children.emplace_back(pid);
+            }
+            join_children(children);
+        }
+        report_per_worker(state, meter, workers);
+    });
+}
+
+void raw_posix_spawn(benchmark::State& state, unsigned workers, std::size_t parent_mib,
+                     std::filesystem::path program) {
+    run_or_skip(state, [&] {
+        TouchedMemory parent(parent_mib);
+        std::string path = program.string();
+        char* argv[] = {path.data(), nullptr};
+        std::vector<ChildProcess> children;
+        children.reserve(workers);
+        LoopMeter meter;
+        for (auto _ : state) {
+            for (unsigned i = 0; i < workers; ++i) {
+                pid_t pid = -1;
+                if (int error = ::posix_spawn(&pid, path.c_str(), nullptr, nullptr, argv, environ))
+                    throw_system_error(error, "posix_spawn " + path);
+                children.emplace_back(pid);
+            }
+            join_children(children);
+        }
+        report_per_worker(state, meter, workers);
+    });
+}
+
+benchmark::internal::Benchmark* configure(benchmark::internal::Benchmark* benchmark) {
+    return benchmark->UseRealTime()->Unit(benchmark::kMicrosecond);
+}
+
+}  // namespace
+
+void register_create_benchmarks(const SuiteOptions& options) {
+    const std::filesystem::path worker = options.worker_executable.empty() ? default_worker_executable()
+                                                                            : options.worker_executable;
+    const std::filesystem::path noop_program = worker.parent_path() / "noop_static";
+    const std::filesystem::path bench_itself = std::filesystem::read_symlink("/proc/self/exe");
+
+    auto register_backend = [&](Backend backend, Api api, unsigned workers, std::size_t mib, std::string suffix = {},
+                                std::filesystem::path executable = {}) {
+        std::string name = benchmark_name({"create", to_string(backend), param("workers", workers),
+                                           param("parent_mib", mib)});
+        if (api == Api::worker_class) name += "/api:class";
+        name += suffix;
+        configure(benchmark::RegisterBenchmark(name.c_str(), create_workers, backend, api, workers, mib,
+                                               executable.empty() ? worker : executable));
+    };
+
+    for (unsigned workers : worker_counts) {
+        for (Backend backend : all_backends) register_backend(backend, Api::function, workers, 0);
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name({"create", "raw_pthread", param("workers", workers), "parent_mib:0"}).c_str(), raw_pthread,
+            workers));
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name({"create", "raw_fork", param("workers", workers), "parent_mib:0"}).c_str(), raw_fork,
+            workers, std::size_t{0}));
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name({"create", "raw_posix_spawn", param("workers", workers), "parent_mib:0"}).c_str(),
+            raw_posix_spawn, workers, std::size_t{0}, noop_program));
+    }
+    for (std::size_t mib : parent_sizes_mib) {
+        for (Backend backend : all_backends) register_backend(backend, Api::function, parent_sweep_workers, mib);
+        const std::string workers = param("workers", parent_sweep_workers);
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name({"create", "raw_fork", workers, param("parent_mib", mib)}).c_str(), raw_fork,
+            parent_sweep_workers, mib));
+        configure(benchmark::RegisterBenchmark(
+            benchmark_name({"create", "raw_posix_spawn", workers, param("parent_mib", mib)}).c_str(),
+            raw_posix_spawn, parent_sweep_workers, mib, noop_program));
+    }
+    // The chapter's second example: a Worker subclass overriding run().
+    for (Backend backend : all_backends) register_backend(backend, Api::worker_class, parent_sweep_workers, 0);
+    // Re-executing the big, dynamically linked bench binary instead of the lean
+    // worker: what spawning costs when the child must load Google Benchmark & co.
+    register_backend(Backend::posix_spawn, Api::function, parent_sweep_workers, 0, "/exe:bench", bench_itself);
+}
+
+}  // namespace tvp::bench

@@ -1,0 +1,10 @@
+#pragma once
+// Each scenario registers its benchmarks from the suite's options.
+#include "suite_options.hpp"
+
+namespace tvp::bench {
+
+void register_create_benchmarks(const SuiteOptions& options);
+void register_sumsq_benchmarks(const SuiteOptions& options);
+
+}  // namespace tvp::bench

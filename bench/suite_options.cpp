@@ -1,0 +1,114 @@
+#include "suite_options.hpp"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string_view>
+
+#include "number_parsing.hpp"
+#include "sumsq.hpp"
+
+namespace tvp::bench {
+
+namespace {
+
+// Splits "a,b,c" and parses each part; the error names the flag and the part.
+template <class Integer, class Check>
+std::variant<std::vector<Integer>, UsageError> parse_list(std::string_view flag, std::string_view text, Check check) {
+    std::vector<Integer> values;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', start);
+        const std::string_view part = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+        // Parse as signed first, so that "-3" is reported as negative, not as junk.
+        const auto value = parse_integer<long long>(part);
+        if (!value) {
+            const bool digits = !part.empty() && part.find_first_not_of("0123456789") == part.npos;
+            return UsageError{fmt::format("--{}: '{}' is {}", flag, part, digits ? "too large" : "not a whole number")};
+        }
+        if (auto problem = check(*value)) return UsageError{fmt::format("--{}: {}", flag, *problem)};
+        values.push_back(static_cast<Integer>(*value));
+        if (comma == std::string_view::npos) return values;
+        start = comma + 1;
+    }
+}
+
+std::optional<std::string> check_workers(long long value) {
+    if (value < 1 || value > max_workers)
+        return fmt::format("{} workers: give between 1 and {}", value, max_workers);
+    return std::nullopt;
+}
+
+std::optional<std::string> check_n(long long value) {
+    if (value < 1) return fmt::format("n = {}: give at least 1", value);
+    if (static_cast<unsigned long long>(value) > max_sum_of_squares_n())
+        return fmt::format("n = {}: the sum of squares would overflow 128 bits (largest n is {})", value,
+                           max_sum_of_squares_n());
+    return std::nullopt;
+}
+
+// "--name=value" -> value, if arg is that flag.
+std::optional<std::string_view> flag_value(std::string_view arg, std::string_view name) {
+    if (arg.size() > name.size() + 3 && arg.substr(0, 2) == "--" && arg.substr(2, name.size()) == name &&
+        arg[2 + name.size()] == '=')
+        return arg.substr(3 + name.size());
+    return std::nullopt;
+}
+
+bool is_benchmark_flag(std::string_view arg) {
+    return arg.starts_with("--benchmark_") || arg == "--v" || arg.starts_with("--v=");
+}
+
+}  // namespace
+
+std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** argv) {
+    ParsedCommandLine parsed;
+    parsed.benchmark_args.push_back(argv[0]);
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            parsed.help = true;
+        } else if (is_benchmark_flag(arg)) {
+            parsed.benchmark_args.push_back(argv[i]);
+        } else if (auto path = flag_value(arg, "worker_exe")) {
+            parsed.options.worker_executable = std::string(*path);
+        } else if (auto list = flag_value(arg, "n")) {
+            auto values = parse_list<std::uint64_t>("n", *list, check_n);
+            if (auto* error = std::get_if<UsageError>(&values)) return *error;
+            parsed.options.sumsq_n = std::get<std::vector<std::uint64_t>>(values);
+        } else if (auto list = flag_value(arg, "workers")) {
+            auto values = parse_list<unsigned>("workers", *list, check_workers);
+            if (auto* error = std::get_if<UsageError>(&values)) return *error;
+            parsed.options.sumsq_workers = std::get<std::vector<unsigned>>(values);
+        } else {
+            return UsageError{fmt::format("unknown flag '{}' (see --help)", arg)};
+        }
+    }
+    return parsed;
+}
+
+void print_suite_help() {
+    fmt::print(
+        "Usage: bench [suite flags] [Google Benchmark flags]\n"
+        "\n"
+        "Threads vs processes: every example of the chapter, measured with the thread,\n"
+        "fork, posix_spawn and boost_process back-ends. Benchmark names read\n"
+        "scenario/backend/param:value/..., e.g. create/fork/workers:4/parent_mib:0.\n"
+        "Select scenarios with --benchmark_filter (create, sumsq, sumsq_kernel).\n"
+        "\n"
+        "Suite flags:\n"
+        "  --n=N[,N...]          sumsq: problem sizes (sum of i*i for i < n); replaces the\n"
+        "                        default sweep 10^4,10^6,10^8,10^9. At most {}.\n"
+        "  --workers=W[,W...]    sumsq: worker counts, 1..{}; replaces the default sweep\n"
+        "                        1,2,4,8 (up to twice the CPU count when that is larger).\n"
+        "                        Given --n or --workers, only those sumsq cases run (no sumsq_kernel).\n"
+        "                        The chapter's case: --benchmark_filter=sumsq --n=100000000 --workers=4\n"
+        "  --worker_exe=PATH     the program the spawned back-ends start (default: tvp_worker\n"
+        "                        next to bench, or $TVP_WORKER)\n"
+        "  --help                this text\n"
+        "\n"
+        "Bad input exits with code 2. Google Benchmark's flags:\n",
+        max_sum_of_squares_n(), max_workers);
+}
+
+}  // namespace tvp::bench

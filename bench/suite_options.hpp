@@ -1,0 +1,35 @@
+#pragma once
+// The suite's own command-line flags (everything that is not Google Benchmark's).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tvp::bench {
+
+struct SuiteOptions {
+    std::filesystem::path worker_executable;  // empty: tvp_worker next to bench
+    std::vector<std::uint64_t> sumsq_n;       // empty: the default sweep
+    std::vector<unsigned> sumsq_workers;      // empty: the default sweep
+};
+
+struct ParsedCommandLine {
+    SuiteOptions options;
+    std::vector<char*> benchmark_args;  // argv[0] and the flags left for Google Benchmark
+    bool help = false;
+};
+
+// A one-line message for bad input (the caller prints it and exits with 2).
+struct UsageError {
+    std::string message;
+};
+
+std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** argv);
+
+// The suite's flags, for --help (Google Benchmark's own follow).
+void print_suite_help();
+
+inline constexpr unsigned max_workers = 1024;
+
+}  // namespace tvp::bench

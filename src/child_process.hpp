@@ -1,0 +1,31 @@
+#pragma once
+// Owner of one child process id: waits for it once, and kills and reaps it if
+// it is abandoned (destroyed before wait()), so no path leaves a zombie.
+#include <sys/types.h>
+
+#include "exit_status.hpp"
+
+namespace tvp {
+
+class ChildProcess {
+public:
+    ChildProcess() = default;
+    explicit ChildProcess(pid_t pid) : pid_(pid) {}
+    ChildProcess(ChildProcess&& other) noexcept : pid_(other.pid_) { other.pid_ = -1; }
+    ChildProcess& operator=(ChildProcess&& other) noexcept;
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    ~ChildProcess() { kill_and_reap(); }
+
+    pid_t pid() const { return pid_; }
+    bool running() const { return pid_ > 0; }
+    // Blocks until the child ends (retrying on EINTR) and reaps it.
+    ExitStatus wait();
+    // SIGKILL, then reap; does nothing once the child has been waited for.
+    void kill_and_reap() noexcept;
+
+private:
+    pid_t pid_ = -1;
+};
+
+}  // namespace tvp

@@ -1,0 +1,25 @@
+#include <spawn.h>
+
+#include "launch_backends.hpp"
+#include "system_error.hpp"
+
+extern char** environ;
+
+namespace tvp::detail {
+
+std::unique_ptr<RunningWorker> start_posix_spawn(const std::filesystem::path& executable, const Task& task) {
+    std::vector<std::string> words = worker_command_line(executable, task);
+    std::vector<char*> argv;
+    argv.reserve(words.size() + 1);
+    for (std::string& word : words) argv.push_back(word.data());
+    argv.push_back(nullptr);
+
+    pid_t pid = -1;
+    // glibc reports a failed exec (missing file, no permission) as the return value.
+    const int error = ::posix_spawn(&pid, executable.c_str(), nullptr, nullptr, argv.data(), environ);
+    if (error != 0) throw_system_error(error, "posix_spawn " + executable.string());
+    ChildProcess child(pid);
+    return std::make_unique<ChildProcessWorker>(std::move(child));
+}
+
+}  // namespace tvp::detail

@@ -1,0 +1,68 @@
+#pragma once
+// One way to start a worker, whatever the back-end: Launcher::start() runs a
+// Task and returns a handle whose join() waits for it and says how it ended.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backend.hpp"
+#include "exit_status.hpp"
+
+namespace tvp {
+
+struct Task {
+    // The registered task a spawned child runs (task_registry.hpp), and its arguments.
+    std::string name;
+    std::vector<std::string> args;
+    // Run directly by the thread and fork back-ends when set; otherwise they run
+    // the named task in-process. Its return value is the exit code.
+    std::function<int()> function;
+};
+
+class RunningWorker {
+public:
+    virtual ~RunningWorker() = default;
+    // Waits for the worker to end. A thread's exit code is its task's return
+    // value; an exception thrown by a thread's task is rethrown here.
+    virtual ExitStatus join() = 0;
+};
+
+class Launcher {
+public:
+    // `worker_executable` is what the spawned back-ends run; the default is the
+    // worker next to the running program (default_worker_executable()).
+    explicit Launcher(Backend backend, std::filesystem::path worker_executable = {});
+
+    Backend backend() const { return backend_; }
+    const std::filesystem::path& worker_executable() const { return worker_executable_; }
+
+    // Starts the task. Throws std::system_error if the worker cannot be started
+    // (for the spawned back-ends: naming the executable and the errno text), and
+    // std::invalid_argument for a task this back-end cannot run.
+    std::unique_ptr<RunningWorker> start(const Task& task) const;
+
+private:
+    Backend backend_;
+    std::filesystem::path worker_executable_;
+};
+
+// "tvp_worker" in the directory of the running program (/proc/self/exe), or
+// the path in the environment variable TVP_WORKER when it is set.
+std::filesystem::path default_worker_executable();
+
+}  // namespace tvp
+
+namespace tvp {
+
+// Starts every task, then joins every worker, as the chapter does. After all
+// have been joined, throws std::runtime_error naming the first worker that did
+// not succeed (with its exit code or signal).
+void run_all(const Launcher& launcher, std::span<const Task> tasks);
+
+// Throws std::runtime_error if any status is not a success: "worker 3 of 4 exited with code 2".
+void require_success(std::span<const ExitStatus> statuses);
+
+}  // namespace tvp

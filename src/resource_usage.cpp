@@ -1,0 +1,19 @@
+#include "resource_usage.hpp"
+
+#include <sys/resource.h>
+
+#include "system_error.hpp"
+
+namespace tvp {
+
+namespace {
+double seconds(const timeval& time) { return static_cast<double>(time.tv_sec) + time.tv_usec * 1e-6; }
+}  // namespace
+
+double children_cpu_seconds() {
+    rusage usage{};
+    if (::getrusage(RUSAGE_CHILDREN, &usage) != 0) throw_errno("getrusage(RUSAGE_CHILDREN)");
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace tvp

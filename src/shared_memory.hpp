@@ -1,0 +1,47 @@
+#pragma once
+// Owner of one shared mapping: anonymous (inherited across fork) or a named
+// POSIX segment (opened by name in a spawned child). A named segment gets a
+// unique name (pid + random), mode 0600, and its creator unlinks it on
+// destruction and on every failure path; a peer that opens it never unlinks.
+#include <cstddef>
+#include <string>
+
+namespace tvp {
+
+class SharedMemory {
+public:
+    // MAP_SHARED | MAP_ANONYMOUS: shared with children made by fork() later.
+    static SharedMemory create_anonymous(std::size_t bytes);
+    // A new named segment "/tvp-<pid>-<random>", zero-filled.
+    static SharedMemory create_named(std::size_t bytes);
+    // Maps an existing segment made by create_named() in another process.
+    static SharedMemory open_named(const std::string& name);
+
+    SharedMemory(SharedMemory&& other) noexcept;
+    SharedMemory& operator=(SharedMemory&& other) noexcept;
+    SharedMemory(const SharedMemory&) = delete;
+    SharedMemory& operator=(const SharedMemory&) = delete;
+    ~SharedMemory() { release(); }
+
+    void* data() const { return address_; }
+    std::size_t size() const { return size_; }
+    // Empty for anonymous memory.
+    const std::string& name() const { return name_; }
+    template <class T>
+    T* as() const { return static_cast<T*>(address_); }
+
+private:
+    SharedMemory(void* address, std::size_t size, std::string name, bool unlink_on_release)
+        : address_(address), size_(size), name_(std::move(name)), unlink_on_release_(unlink_on_release) {}
+    void release() noexcept;
+
+    void* address_ = nullptr;
+    std::size_t size_ = 0;
+    std::string name_;
+    bool unlink_on_release_ = false;
+};
+
+// A name no other segment of this or another process uses: "/tvp-<pid>-<random>".
+std::string unique_segment_name();
+
+}  // namespace tvp
