@@ -49,7 +49,7 @@ std::optional<std::string> check_n(long long value) {
 
 // "--name=value" -> value, if arg is that flag.
 std::optional<std::string_view> flag_value(std::string_view arg, std::string_view name) {
-    if (arg.size() > name.size() + 3 && arg.substr(0, 2) == "--" && arg.substr(2, name.size()) == name &&
+    if (arg.size() >= name.size() + 3 && arg.substr(0, 2) == "--" && arg.substr(2, name.size()) == name &&
         arg[2 + name.size()] == '=')
         return arg.substr(3 + name.size());
     return std::nullopt;

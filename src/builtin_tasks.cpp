@@ -13,6 +13,7 @@ std::span<const NamedTask> builtin_tasks() {
         {"exit_with", exit_with_task},
         {"raise_signal", raise_signal_task},
         {"increment_counter", increment_counter_task},
+        {"sleep_ms", sleep_ms_task},
         {"sumsq_partial", sumsq_partial_task},
     };
     return tasks;

@@ -1,7 +1,9 @@
 #include "demo_tasks.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
+#include <thread>
 
 #include "shared_memory.hpp"
 #include "task_registry.hpp"
@@ -45,6 +47,11 @@ int raise_signal_task(std::span<const std::string> args) {
 int increment_counter_task(std::span<const std::string> args) {
     if (args.empty()) throw std::invalid_argument("increment_counter needs <segment> <index>");
     increment_counter(args[0], integer_argument<std::size_t>(args, 1, "index"));
+    return 0;
+}
+
+int sleep_ms_task(std::span<const std::string> args) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(integer_argument<unsigned>(args, 0, "milliseconds")));
     return 0;
 }
 

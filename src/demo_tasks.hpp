@@ -35,5 +35,6 @@ int noop_task(std::span<const std::string> args);
 int exit_with_task(std::span<const std::string> args);         // exit_with <code>
 int raise_signal_task(std::span<const std::string> args);      // raise_signal <number>
 int increment_counter_task(std::span<const std::string> args); // increment_counter <segment> <index>
+int sleep_ms_task(std::span<const std::string> args);           // sleep_ms <milliseconds>
 
 }  // namespace tvp

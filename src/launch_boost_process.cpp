@@ -1,8 +1,15 @@
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
 
 #include "launch_backends.hpp"
+
+// Boost.Process 1.74 leaves zombies in two places, both worked around here:
+// - when exec fails it returns an empty child without reaping the forked one;
+//   the on_error handler below reaps it (it ends right after reporting errno);
+// - child::terminate() kills with SIGKILL but reaps with WNOHANG, which loses
+//   the race with the dying child; the destructor below reaps with a blocking wait.
 
 namespace tvp::detail {
 
@@ -12,17 +19,30 @@ class BoostProcessWorker : public RunningWorker {
 public:
     explicit BoostProcessWorker(boost::process::child child) : child_(std::move(child)) {}
     ~BoostProcessWorker() override {
-        // An abandoned child is killed and reaped (terminate() does both).
-        std::error_code ignored;
-        if (child_.valid() && child_.running(ignored)) child_.terminate(ignored);
+        if (joined_ || !child_.valid()) return;
+        std::error_code error;
+        // running() reaps a child that has already ended; one still running is
+        // killed and reaped by ChildProcess, and Boost is told to leave it alone.
+        if (child_.running(error)) ChildProcess(child_.id()).kill_and_reap();
+        child_.detach();
     }
     ExitStatus join() override {
         child_.wait();
+        joined_ = true;
         return ExitStatus::from_wait_status(child_.native_exit_code());
     }
 
 private:
     boost::process::child child_;
+    bool joined_ = false;
+};
+
+// Reaps the forked child of a failed exec (see above).
+struct ReapChildOnError {
+    template <class Executor>
+    void operator()(Executor& executor, const std::error_code&) const {
+        if (executor.pid > 0) ChildProcess{executor.pid}.kill_and_reap();  // reaps; the child has ended or is ending
+    }
 };
 
 }  // namespace
@@ -31,7 +51,8 @@ std::unique_ptr<RunningWorker> start_boost_process(const std::filesystem::path& 
     std::vector<std::string> words = worker_command_line(executable, task);
     std::vector<std::string> args(words.begin() + 1, words.end());
     std::error_code error;
-    boost::process::child child(boost::process::exe = executable.string(), boost::process::args = args, error);
+    boost::process::child child(boost::process::exe = executable.string(), boost::process::args = args,
+                                boost::process::extend::on_error = ReapChildOnError{}, error);
     if (error) throw std::system_error(error, "boost::process::child " + executable.string());
     return std::make_unique<BoostProcessWorker>(std::move(child));
 }

@@ -1,0 +1,84 @@
+// The bench binary's command line, run as a user would run it.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+
+#include "test_support.hpp"
+
+namespace tvp {
+namespace {
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string output;  // stdout and stderr together
+};
+
+CommandResult run_bench(const std::string& arguments) {
+    const std::string command = (testing::build_directory() / "bench").string() + " " + arguments + " 2>&1";
+    CommandResult result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return result;
+    std::array<char, 4096> buffer{};
+    while (std::size_t read = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), read);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+void expect_usage_error(const std::string& arguments, const std::string& message_part) {
+    const CommandResult result = run_bench(arguments);
+    EXPECT_EQ(result.exit_code, 2) << arguments << "\n" << result.output;
+    EXPECT_NE(result.output.find(message_part), std::string::npos) << result.output;
+    EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << "one line: " << result.output;
+}
+
+TEST(BenchCommandLine, RejectsBadInputWithExitCode2) {
+    expect_usage_error("--no_such_flag", "unknown flag '--no_such_flag'");
+    expect_usage_error("--workers=0", "--workers: 0 workers");
+    expect_usage_error("--workers=-3", "--workers: -3 workers");
+    expect_usage_error("--workers=2,x", "'x' is not a whole number");
+    expect_usage_error("--n=ten", "'ten' is not a whole number");
+    expect_usage_error("--n=", "'' is not a whole number");
+    expect_usage_error("--n=0", "give at least 1");
+    expect_usage_error("--n=20000000000000", "would overflow 128 bits");
+    expect_usage_error("--benchmark_no_such_flag=1", "unrecognized command-line flag");
+}
+
+TEST(BenchCommandLine, HelpDescribesTheSuiteFlagsAndGoogleBenchmarks) {
+    const CommandResult result = run_bench("--help");
+    EXPECT_EQ(result.exit_code, 0);
+    for (const char* flag : {"--n=", "--workers=", "--worker_exe=", "--benchmark_filter", "--benchmark_repetitions"})
+        EXPECT_NE(result.output.find(flag), std::string::npos) << flag;
+}
+
+TEST(BenchCommandLine, TheChaptersCaseRunsAndIsExact) {
+    const CommandResult result = run_bench(
+        "--benchmark_filter=sumsq --n=100000 --workers=4 --benchmark_min_time=0.01 --benchmark_format=json");
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    for (const char* name : {"sumsq/thread/workers:4/n:100000", "sumsq/fork/workers:4/n:100000",
+                             "sumsq/posix_spawn/workers:4/n:100000", "sumsq/boost_process/workers:4/n:100000"})
+        EXPECT_NE(result.output.find(name), std::string::npos) << name;
+    EXPECT_EQ(result.output.find("sumsq_kernel"), std::string::npos) << "--n and --workers run those cases alone";
+    EXPECT_EQ(result.output.find("error_occurred"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("sum=333328333350000"), std::string::npos);  // 99999*100000*199999/6
+}
+
+TEST(BenchCommandLine, AMissingWorkerExecutableIsAnErrorNotACrash) {
+    const CommandResult result = run_bench(
+        "--worker_exe=/nonexistent/tvp_worker --benchmark_filter='create/posix_spawn/workers:1/parent_mib:0/real_time$' "
+        "--benchmark_format=json");
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_NE(result.output.find("\"error_occurred\": true"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("posix_spawn /nonexistent/tvp_worker: No such file or directory"),
+              std::string::npos)
+        << result.output;
+}
+
+TEST(BenchCommandLine, RunsAsAWorkerWhenGivenATaskName) {
+    EXPECT_EQ(run_bench("exit_with 5").exit_code, 5);
+}
+
+}  // namespace
+}  // namespace tvp
