@@ -6,6 +6,7 @@
 
 #include <variant>
 
+#include "build_info.hpp"
 #include "scenarios.hpp"
 #include "suite_options.hpp"
 #include "task_registry.hpp"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&benchmark_argc, command_line.benchmark_args.data());
     if (benchmark::ReportUnrecognizedArguments(benchmark_argc, command_line.benchmark_args.data())) return 2;
 
+    tvp::bench::add_build_and_machine_context();
     tvp::bench::register_create_benchmarks(command_line.options);
     tvp::bench::register_sumsq_benchmarks(command_line.options);
     benchmark::RunSpecifiedBenchmarks();

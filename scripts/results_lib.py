@@ -1,0 +1,95 @@
+"""Reading the suite's results: Google Benchmark JSON plus the suite's naming.
+
+Benchmark names read scenario/backend/key:value/...; Google Benchmark appends
+/real_time to benchmarks timed in wall-clock time, and _mean, _median, ... to
+aggregates (which carry run_type "aggregate").
+"""
+import json
+import statistics
+import sys
+from pathlib import Path
+
+# Every script here runs under Debian's python3, which has matplotlib, pandas and scipy.
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+class UnusableResults(Exception):
+    """A results file that is missing, unreadable or not Google Benchmark's JSON."""
+
+
+def load(path):
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UnusableResults(f"{path}: no such file")
+    except (OSError, json.JSONDecodeError) as error:
+        raise UnusableResults(f"{path}: not readable JSON ({error})")
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list) or "context" not in data:
+        raise UnusableResults(f"{path}: not a Google Benchmark results file (no context and benchmarks)")
+    return data
+
+
+def parse_name(run_name):
+    """'create/fork/workers:4/parent_mib:0/real_time' -> ('create', 'fork', {'workers': '4', 'parent_mib': '0'})."""
+    parts = [part for part in run_name.split("/") if part != "real_time"]
+    scenario = parts[0]
+    backend = parts[1] if len(parts) > 1 and ":" not in parts[1] else ""
+    params = {}
+    for part in parts[1:]:
+        if ":" in part:
+            key, value = part.split(":", 1)
+            params[key] = value
+    return scenario, backend, params
+
+
+def base_name(run_name):
+    """The name without Google Benchmark's /real_time suffix."""
+    return run_name[: -len("/real_time")] if run_name.endswith("/real_time") else run_name
+
+
+def iterations_by_benchmark(data):
+    """{base name: [repetition rows]}, skipping aggregates and rows that report an error."""
+    runs = {}
+    for row in data["benchmarks"]:
+        if row.get("run_type", "iteration") != "iteration" or row.get("error_occurred"):
+            continue
+        runs.setdefault(base_name(row.get("run_name", row["name"])), []).append(row)
+    return runs
+
+
+def errors(data):
+    """[(name, message)] for every benchmark that reported an error."""
+    return [(row["name"], row.get("error_message", "")) for row in data["benchmarks"] if row.get("error_occurred")]
+
+
+def median_of(rows, field):
+    values = [row[field] for row in rows if field in row]
+    return statistics.median(values) if values else None
+
+
+def medians(data):
+    """{base name: {field: median over repetitions}} for real_time and every numeric counter."""
+    result = {}
+    for name, rows in iterations_by_benchmark(data).items():
+        fields = {key for row in rows for key, value in row.items() if isinstance(value, (int, float))}
+        fields -= {"repetition_index", "repetitions", "threads", "family_index", "per_family_instance_index"}
+        result[name] = {field: median_of(rows, field) for field in fields}
+        result[name]["time_unit"] = rows[0].get("time_unit", "ns")
+        result[name]["label"] = rows[0].get("label", "")
+    return result
+
+
+def to_seconds(value, unit):
+    return value * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
+
+
+def machine_title(data):
+    context = data["context"]
+    return (f"{context.get('host_name', '?')}: {context.get('cpu_model', '?')}, "
+            f"{context.get('num_cpus', '?')} CPUs, {context.get('kernel', '')}").strip(", ")
+
+
+def fail(message, code=2):
+    print(f"{Path(sys.argv[0]).name}: {message}", file=sys.stderr)
+    sys.exit(code)
