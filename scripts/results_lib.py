@@ -93,3 +93,53 @@ def machine_title(data):
 def fail(message, code=2):
     print(f"{Path(sys.argv[0]).name}: {message}", file=sys.stderr)
     sys.exit(code)
+
+
+def find(medians_by_name, scenario, backend, **params):
+    """The median row of the benchmark with exactly these name parts, or None."""
+    for name, row in medians_by_name.items():
+        s, b, p = parse_name(name)
+        if s == scenario and b == backend and p == {key: str(value) for key, value in params.items()}:
+            return name, row
+    return None
+
+
+def sumsq_crossovers(medians_by_name, threshold=0.9):
+    """Where each process back-end reaches `threshold` of the thread back-end's
+    speed (thread time / its time) in the sum of squares, per worker count.
+
+    first_n: the smallest n of the sweep at which it does (observed).
+    estimate: from a model between the sweep's points: a process back-end costs
+    the thread back-end's time plus a fixed start cost c (the median of the
+    differences over the sweep), and the thread time grows linearly in n (a + k n,
+    through the two largest n). The ratio reaches the threshold where
+    a + k n = c * threshold / (1 - threshold).
+    Returns {(backend, workers): {"points": [(n, ratio)], "first_n", "estimate", "start_cost_ms"}}."""
+    import statistics
+    times = {}
+    for name, row in medians_by_name.items():
+        scenario, backend, params = parse_name(name)
+        if scenario == "sumsq" and set(params) == {"workers", "n"}:
+            times[(backend, int(params["workers"]), int(params["n"]))] = to_seconds(row["real_time"],
+                                                                                 row["time_unit"])
+    result = {}
+    for (backend, workers, n) in sorted(times):
+        if backend == "thread" or ("thread", workers, n) not in times:
+            continue
+        entry = result.setdefault((backend, workers), {"points": [], "first_n": None, "estimate": None,
+                                                       "start_cost_ms": None})
+        entry["points"].append((n, times[("thread", workers, n)] / times[(backend, workers, n)]))
+    for (backend, workers), entry in result.items():
+        sizes = [n for n, _ in entry["points"]]
+        entry["first_n"] = next((n for n, ratio in entry["points"] if ratio >= threshold), None)
+        if len(sizes) < 2:
+            continue
+        thread = {n: times[("thread", workers, n)] for n in sizes}
+        start_cost = statistics.median(times[(backend, workers, n)] - thread[n] for n in sizes)
+        n1, n2 = sizes[-2], sizes[-1]
+        slope = (thread[n2] - thread[n1]) / (n2 - n1)
+        intercept = thread[n1] - slope * n1
+        entry["start_cost_ms"] = start_cost * 1e3
+        if slope > 0:
+            entry["estimate"] = max(0, round((start_cost * threshold / (1 - threshold) - intercept) / slope))
+    return result
