@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include <csignal>
 #include <variant>
 
 #include "build_info.hpp"
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    // A peer that closes its pipe is an error to report (EPIPE), not a reason to die.
+    std::signal(SIGPIPE, SIG_IGN);
     int benchmark_argc = static_cast<int>(command_line.benchmark_args.size());
     benchmark::Initialize(&benchmark_argc, command_line.benchmark_args.data());
     if (benchmark::ReportUnrecognizedArguments(benchmark_argc, command_line.benchmark_args.data())) return 2;
@@ -33,6 +36,7 @@ int main(int argc, char** argv) {
     tvp::bench::add_build_and_machine_context();
     tvp::bench::register_create_benchmarks(command_line.options);
     tvp::bench::register_sumsq_benchmarks(command_line.options);
+    tvp::bench::register_ipc_benchmarks(command_line.options);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -1,8 +1,8 @@
 """Reading the suite's results: Google Benchmark JSON plus the suite's naming.
 
 Benchmark names read scenario/backend/key:value/...; Google Benchmark appends
-/real_time to benchmarks timed in wall-clock time, and _mean, _median, ... to
-aggregates (which carry run_type "aggregate").
+/min_time:X to benchmarks with their own minimum time, /real_time to those timed
+in wall-clock time, and _mean, _median, ... to aggregates (run_type "aggregate").
 """
 import json
 import statistics
@@ -31,21 +31,26 @@ def load(path):
 
 
 def parse_name(run_name):
-    """'create/fork/workers:4/parent_mib:0/real_time' -> ('create', 'fork', {'workers': '4', 'parent_mib': '0'})."""
-    parts = [part for part in run_name.split("/") if part != "real_time"]
+    """'create/fork/workers:4/parent_mib:0/real_time' -> ('create', 'fork', {'workers': '4', 'parent_mib': '0'}).
+    Parts without ':' after the back-end (a mechanism, 'latency') go into params['parts']."""
+    parts = [part for part in base_name(run_name).split("/")]
     scenario = parts[0]
     backend = parts[1] if len(parts) > 1 and ":" not in parts[1] else ""
     params = {}
-    for part in parts[1:]:
+    for part in parts[2:] if backend else parts[1:]:
         if ":" in part:
             key, value = part.split(":", 1)
             params[key] = value
+        else:
+            params.setdefault("parts", []).append(part)
+    if "parts" in params:
+        params["parts"] = "/".join(params["parts"])
     return scenario, backend, params
 
 
 def base_name(run_name):
-    """The name without Google Benchmark's /real_time suffix."""
-    return run_name[: -len("/real_time")] if run_name.endswith("/real_time") else run_name
+    """The name without Google Benchmark's /min_time:X and /real_time suffixes."""
+    return "/".join(part for part in run_name.split("/") if part != "real_time" and not part.startswith("min_time:"))
 
 
 def iterations_by_benchmark(data):

@@ -1,5 +1,6 @@
 // Every task a spawned worker can run, by name.
 #include "demo_tasks.hpp"
+#include "ipc/peer.hpp"
 #include "partial_sum.hpp"
 #include "task_registry.hpp"
 
@@ -13,6 +14,7 @@ std::span<const NamedTask> builtin_tasks() {
         {"exit_with", exit_with_task},
         {"raise_signal", raise_signal_task},
         {"increment_counter", increment_counter_task},
+        {"ipc_peer", ipc::ipc_peer_task},
         {"sleep_ms", sleep_ms_task},
         {"sumsq_partial", sumsq_partial_task},
     };

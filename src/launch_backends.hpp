@@ -28,6 +28,7 @@ class ChildProcessWorker : public RunningWorker {
 public:
     explicit ChildProcessWorker(ChildProcess child) : child_(std::move(child)) {}
     ExitStatus join() override { return child_.wait(); }
+    std::optional<pid_t> pid() const override { return child_.pid(); }
 
 private:
     ChildProcess child_;

@@ -26,6 +26,7 @@ public:
         if (child_.running(error)) ChildProcess(child_.id()).kill_and_reap();
         child_.detach();
     }
+    std::optional<pid_t> pid() const override { return child_.id(); }
     ExitStatus join() override {
         child_.wait();
         joined_ = true;

@@ -3,7 +3,10 @@
 // Task and returns a handle whose join() waits for it and says how it ended.
 #include <filesystem>
 #include <functional>
+#include <sys/types.h>
+
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +31,8 @@ public:
     // Waits for the worker to end. A thread's exit code is its task's return
     // value; an exception thrown by a thread's task is rethrown here.
     virtual ExitStatus join() = 0;
+    // The worker's process id, for the back-ends whose workers are processes.
+    virtual std::optional<pid_t> pid() const { return std::nullopt; }
 };
 
 class Launcher {

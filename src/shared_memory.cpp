@@ -83,6 +83,11 @@ SharedMemory& SharedMemory::operator=(SharedMemory&& other) noexcept {
     return *this;
 }
 
+void SharedMemory::unlink_name() noexcept {
+    if (unlink_on_release_) ::shm_unlink(name_.c_str());
+    unlink_on_release_ = false;
+}
+
 void SharedMemory::release() noexcept {
     if (address_ != nullptr) ::munmap(address_, size_);
     if (unlink_on_release_) ::shm_unlink(name_.c_str());

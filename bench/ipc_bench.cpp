@@ -1,0 +1,265 @@
+// Scenarios `queue` and `pipe`: the chapter's "Comunicazione tra Processi" 1 and
+// 2. The parent (thread or process) talks to one peer of the same back-end
+// through each mechanism: round-trip latency (ping-pong, with one-way latency
+// percentiles from CLOCK_MONOTONIC timestamps) and streaming throughput (batches
+// acknowledged by the consumer). Every message is verified on arrival. The peer
+// is started, and a first round trip made, before the timed loop.
+//
+// Baselines (scenario `ipc_baseline`): an atomic ping-pong between two threads
+// on one cache line (the floor for a shared-memory round trip) and memcpy of
+// each message size (the ceiling for streaming).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <immintrin.h>
+#include <thread>
+
+#include "bench_support.hpp"
+#include "ipc/affinity.hpp"
+#include "ipc/endpoint.hpp"
+#include "ipc/message.hpp"
+#include "ipc/peer.hpp"
+#include "ipc/peer_session.hpp"
+#include "launcher.hpp"
+#include "scenarios.hpp"
+
+namespace tvp::bench {
+
+namespace {
+
+using namespace tvp::ipc;
+
+constexpr std::size_t message_sizes[] = {8, 64, 4096, 65536, 1 << 20};
+constexpr Placement placements[] = {Placement::same, Placement::cross, Placement::any};
+constexpr double ipc_min_time = 0.05;
+constexpr std::size_t max_latency_samples = 1 << 20;
+
+enum class Mode { latency, throughput };
+
+struct IpcCase {
+    const char* scenario;
+    Backend backend;
+    Mechanism mechanism;
+    WaitMode wait;
+    std::size_t payload_bytes;
+    Placement placement;
+    Mode mode;
+};
+
+// Messages per timed iteration when streaming: about 4 MiB, at least 4 messages.
+std::uint64_t batch_size(std::size_t payload_bytes) {
+    return std::clamp<std::uint64_t>((std::size_t{4} << 20) / (payload_bytes + sizeof(MessageHeader)), 4, 4096);
+}
+
+double self_cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+}
+
+double percentile(std::vector<std::int64_t>& samples, double fraction) {
+    if (samples.empty()) return 0;
+    const std::size_t index = std::min(samples.size() - 1, static_cast<std::size_t>(fraction * samples.size()));
+    std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index), samples.end());
+    return static_cast<double>(samples[index]) / 1e3;
+}
+
+void round_trip(PeerSession& session, MessageWriter& writer, MessageChecker& checker, std::uint64_t sequence,
+                std::vector<std::byte>& reply) {
+    session.endpoint().send(writer.next(sequence));
+    if (!session.endpoint().receive(reply)) throw std::runtime_error("the peer ended its stream early");
+    checker.check(reply);
+}
+
+void measure_latency(benchmark::State& state, PeerSession& session, std::size_t payload_bytes) {
+    MessageWriter writer(payload_bytes);
+    MessageChecker checker(payload_bytes);
+    std::vector<std::byte> reply;
+    round_trip(session, writer, checker, 0, reply);  // warm-up, untimed
+    std::vector<std::int64_t> one_way;
+    one_way.reserve(max_latency_samples);
+    std::uint64_t sequence = 1;
+    for (auto _ : state) {
+        round_trip(session, writer, checker, sequence++, reply);
+        // The reply's own timestamp: the peer -> parent leg, clocks on both sides.
+        if (one_way.size() < max_latency_samples) one_way.push_back(monotonic_ns() - read_header(reply).sent_ns);
+    }
+    state.counters["one_way_p50_us"] = percentile(one_way, 0.50);
+    state.counters["one_way_p99_us"] = percentile(one_way, 0.99);
+    state.counters["one_way_p999_us"] = percentile(one_way, 0.999);
+    state.counters["samples"] = static_cast<double>(one_way.size());
+}
+
+void expect_ack(Endpoint& endpoint, std::vector<std::byte>& ack, std::uint64_t count) {
+    if (!endpoint.receive(ack)) throw std::runtime_error("the consumer ended its stream early");
+    const MessageHeader header = read_header(ack);
+    if (header.kind != MessageHeader::ack || header.sequence != count)
+        throw std::runtime_error("the consumer acknowledged " + std::to_string(header.sequence) + " messages, " +
+                                 std::to_string(count) + " were sent");
+}
+
+void measure_throughput(benchmark::State& state, PeerSession& session, std::size_t payload_bytes,
+                        std::uint64_t batch) {
+    MessageWriter writer(payload_bytes);
+    std::vector<std::byte> ack;
+    std::uint64_t sequence = 0;
+    auto send_batch = [&] {
+        for (std::uint64_t i = 0; i < batch; ++i) session.endpoint().send(writer.next(sequence++));
+        expect_ack(session.endpoint(), ack, sequence);
+    };
+    send_batch();  // warm-up, untimed
+    for (auto _ : state) send_batch();
+    const auto messages = static_cast<std::int64_t>(state.iterations() * batch);
+    state.SetItemsProcessed(messages);
+    state.SetBytesProcessed(messages * static_cast<std::int64_t>(payload_bytes));
+}
+
+void ipc_benchmark(benchmark::State& state, IpcCase ipc_case) {
+    run_or_skip(state, [&] {
+        if (ipc_case.placement == Placement::cross && usable_cpus() < 2)
+            throw std::runtime_error("cpus:cross needs two CPUs, this process may use one");
+        const ScopedPin pin(parent_cpu(ipc_case.placement));
+        const std::uint64_t batch = batch_size(ipc_case.payload_bytes);
+        const PeerOptions options{.role = ipc_case.mode == Mode::latency ? PeerRole::echo : PeerRole::consume,
+                                  .payload_bytes = ipc_case.payload_bytes,
+                                  .ack_every = batch,
+                                  .cpu = peer_cpu(ipc_case.placement)};
+        PeerSession session({.backend = ipc_case.backend, .mechanism = ipc_case.mechanism, .wait = ipc_case.wait,
+                             .peer = options});
+        const double cpu_before = self_cpu_seconds() + children_cpu_seconds();
+        if (ipc_case.mode == Mode::latency)
+            measure_latency(state, session, ipc_case.payload_bytes);
+        else
+            measure_throughput(state, session, ipc_case.payload_bytes, batch);
+        session.finish();  // the peer is reaped now, so its CPU time is counted below
+        const double messages = static_cast<double>(state.iterations()) *
+                                (ipc_case.mode == Mode::latency ? 2.0 : static_cast<double>(batch));
+        state.counters["cpu_us_per_message"] =
+            (self_cpu_seconds() + children_cpu_seconds() - cpu_before) * 1e6 / std::max(messages, 1.0);
+    });
+}
+
+// ---- baselines ----
+
+void spin_until(const std::atomic<std::uint64_t>& flag, std::uint64_t value) {
+    for (std::uint64_t round = 0; flag.load(std::memory_order_acquire) != value; ++round) {
+        if (round < 2000) _mm_pause();
+        else std::this_thread::yield();
+    }
+}
+
+void atomic_pingpong(benchmark::State& state, Placement placement) {
+    run_or_skip(state, [&] {
+        if (placement == Placement::cross && usable_cpus() < 2)
+            throw std::runtime_error("cpus:cross needs two CPUs, this process may use one");
+        const ScopedPin pin(parent_cpu(placement));
+        alignas(64) std::atomic<std::uint64_t> flag{0};
+        constexpr std::uint64_t stop = ~std::uint64_t{0};
+        std::jthread peer([&] {
+            pin_current_thread(peer_cpu(placement));
+            for (std::uint64_t seen = 1;; seen += 2) {
+                for (std::uint64_t round = 0;; ++round) {
+                    const std::uint64_t now = flag.load(std::memory_order_acquire);
+                    if (now == stop) return;
+                    if (now == seen) break;
+                    if (round < 2000) _mm_pause();
+                    else std::this_thread::yield();
+                }
+                flag.store(seen + 1, std::memory_order_release);
+            }
+        });
+        std::uint64_t value = 0;
+        for (auto _ : state) {
+            flag.store(value + 1, std::memory_order_release);
+            spin_until(flag, value + 2);
+            value += 2;
+        }
+        flag.store(stop, std::memory_order_release);
+    });
+}
+
+void memcpy_bandwidth(benchmark::State& state, std::size_t bytes) {
+    std::vector<std::byte> source(bytes, std::byte{1}), target(bytes);
+    const std::uint64_t batch = batch_size(bytes);
+    for (auto _ : state) {
+        for (std::uint64_t i = 0; i < batch; ++i) {
+            std::memcpy(target.data(), source.data(), bytes);
+            benchmark::ClobberMemory();
+        }
+    }
+    if (target.back() != std::byte{1}) state.SkipWithError("memcpy copied the wrong bytes");
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * batch * bytes));
+}
+
+std::string case_name(const IpcCase& c) {
+    std::string name = benchmark_name({c.scenario, to_string(c.backend), to_string(c.mechanism),
+                                       param("bytes", c.payload_bytes), std::string("cpus:") + to_string(c.placement)});
+    if (offers_wait_modes(c.mechanism) || c.mechanism == Mechanism::spsc)
+        name += std::string("/wait:") + std::string(to_string(c.wait));
+    return name + (c.mode == Mode::latency ? "/latency" : "/throughput");
+}
+
+// POSIX message queues take messages up to msgsize_max bytes (8192 by default),
+// and only privileged processes may ask for more: larger sizes are not registered.
+std::size_t posix_mq_message_limit() {
+    std::ifstream file("/proc/sys/fs/mqueue/msgsize_max");
+    std::size_t limit = 8192;
+    file >> limit;
+    return limit;
+}
+
+void register_case(const IpcCase& ipc_case) {
+    static const std::size_t mq_limit = posix_mq_message_limit();
+    if (ipc_case.mechanism == Mechanism::posix_mq && ipc_case.payload_bytes + sizeof(MessageHeader) > mq_limit) return;
+    benchmark::RegisterBenchmark(case_name(ipc_case).c_str(), ipc_benchmark, ipc_case)
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond)
+        ->MinTime(ipc_min_time);
+}
+
+}  // namespace
+
+void register_ipc_benchmarks(const SuiteOptions&) {
+    constexpr Mechanism queue_mechanisms[] = {Mechanism::mutex_cv, Mechanism::spsc, Mechanism::posix_mq,
+                                              Mechanism::bip_mq, Mechanism::shm_ring};
+    constexpr Mechanism pipe_mechanisms[] = {Mechanism::pipe, Mechanism::socketpair};
+    for (Mode mode : {Mode::latency, Mode::throughput})
+        for (std::size_t bytes : message_sizes)
+            for (Placement placement : placements)
+                for (Backend backend : all_backends) {
+                    for (Mechanism mechanism : queue_mechanisms) {
+                        if (!available(backend, mechanism)) continue;
+                        if (offers_wait_modes(mechanism)) {
+                            for (WaitMode wait : {WaitMode::spin, WaitMode::block})
+                                register_case({"queue", backend, mechanism, wait, bytes, placement, mode});
+                        } else {
+                            const WaitMode wait = mechanism == Mechanism::spsc ? WaitMode::spin : WaitMode::block;
+                            register_case({"queue", backend, mechanism, wait, bytes, placement, mode});
+                        }
+                    }
+                    for (Mechanism mechanism : pipe_mechanisms)
+                        register_case({"pipe", backend, mechanism, WaitMode::block, bytes, placement, mode});
+                }
+
+    for (Placement placement : placements)
+        benchmark::RegisterBenchmark(
+            benchmark_name({"ipc_baseline", "thread", "atomic_pingpong", "bytes:8",
+                            std::string("cpus:") + to_string(placement), "latency"})
+                .c_str(),
+            atomic_pingpong, placement)
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(ipc_min_time);
+    for (std::size_t bytes : message_sizes)
+        benchmark::RegisterBenchmark(
+            benchmark_name({"ipc_baseline", "thread", "memcpy", param("bytes", bytes), "cpus:any", "throughput"})
+                .c_str(),
+            memcpy_bandwidth, bytes)
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(ipc_min_time);
+}
+
+}  // namespace tvp::bench

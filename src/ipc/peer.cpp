@@ -1,0 +1,66 @@
+#include "ipc/peer.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+#include "ipc/affinity.hpp"
+#include "ipc/message.hpp"
+#include "task_registry.hpp"
+
+namespace tvp::ipc {
+
+namespace {
+
+void serve(Endpoint& endpoint, const PeerOptions& options) {
+    MessageChecker checker(options.payload_bytes);
+    MessageWriter writer(options.role == PeerRole::echo ? options.payload_bytes : 0);
+    std::vector<std::byte> message;
+    while (endpoint.receive(message)) {
+        const MessageHeader header = checker.check(message);
+        if (options.role == PeerRole::echo) {
+            endpoint.send(writer.next(header.sequence));
+        } else if (checker.next_sequence() % options.ack_every == 0) {
+            endpoint.send(writer.next(checker.next_sequence(), MessageHeader::ack));
+        }
+    }
+}
+
+}  // namespace
+
+int run_peer(Endpoint& endpoint, const PeerOptions& options) {
+    try {
+        pin_current_thread(options.cpu);
+        serve(endpoint, options);
+    } catch (...) {
+        endpoint.close_sending();
+        throw;
+    }
+    endpoint.close_sending();
+    return 0;
+}
+
+std::vector<std::string> peer_task_arguments(const PeerOptions& options, pid_t parent,
+                                             const std::vector<std::string>& endpoint_arguments) {
+    std::vector<std::string> args{options.role == PeerRole::echo ? "echo" : "consume",
+                                  std::to_string(options.payload_bytes), std::to_string(options.ack_every),
+                                  std::to_string(options.cpu), std::to_string(parent)};
+    args.insert(args.end(), endpoint_arguments.begin(), endpoint_arguments.end());
+    return args;
+}
+
+int ipc_peer_task(std::span<const std::string> args) {
+    if (args.size() < 6) throw std::invalid_argument("ipc_peer needs <role> <bytes> <ack_every> <cpu> <parent> <endpoint...>");
+    std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error to report, not a reason to die silently
+    const PeerOptions options{.role = args[0] == "echo" ? PeerRole::echo : PeerRole::consume,
+                              .payload_bytes = integer_argument<std::size_t>(args, 1, "payload bytes"),
+                              .ack_every = integer_argument<std::uint64_t>(args, 2, "ack every"),
+                              .cpu = integer_argument<int>(args, 3, "cpu")};
+    if (options.ack_every == 0) throw std::invalid_argument("ack_every must be at least 1");
+    const auto parent = integer_argument<pid_t>(args, 4, "parent pid");
+    auto endpoint = open_peer_endpoint(args.subspan(5), [parent] { return ::getppid() == parent; });
+    return run_peer(*endpoint, options);
+}
+
+}  // namespace tvp::ipc

@@ -1,0 +1,38 @@
+#pragma once
+// The far side of every IPC benchmark: in a thread, a forked child, or a
+// spawned worker (task "ipc_peer"), it verifies what arrives and answers.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ipc/endpoint.hpp"
+
+namespace tvp::ipc {
+
+enum class PeerRole {
+    echo,     // latency: answer each message with one of its own, same sequence number
+    consume,  // throughput: verify messages, acknowledge every `ack_every` of them
+};
+
+struct PeerOptions {
+    PeerRole role = PeerRole::echo;
+    std::size_t payload_bytes = 0;
+    std::uint64_t ack_every = 1;
+    int cpu = -1;  // pin to this CPU; -1: anywhere
+};
+
+// Runs until the parent ends its stream; then ends its own and returns 0.
+// A wrong message throws std::runtime_error, after ending its own stream so
+// that the parent stops waiting.
+int run_peer(Endpoint& endpoint, const PeerOptions& options);
+
+// The ipc_peer task's arguments: role, sizes, CPU, the parent's pid, the endpoint.
+std::vector<std::string> peer_task_arguments(const PeerOptions& options, pid_t parent,
+                                             const std::vector<std::string>& endpoint_arguments);
+// ipc_peer <echo|consume> <payload_bytes> <ack_every> <cpu> <parent_pid> <endpoint...>
+int ipc_peer_task(std::span<const std::string> args);
+
+}  // namespace tvp::ipc

@@ -1,0 +1,74 @@
+#include "ipc/peer_session.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipc/message.hpp"
+
+namespace tvp::ipc {
+
+namespace {
+
+// True while the child runs; WNOWAIT leaves an ended child for its owner to reap.
+bool child_running(pid_t pid) {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0;
+}
+
+}  // namespace
+
+PeerSession::PeerSession(const SessionOptions& options) {
+    const Launcher launcher(options.backend);
+    // A process peer is watched through its pid, known once it has started.
+    auto peer_pid = std::make_shared<pid_t>(-1);
+    PeerAlive alive;
+    if (options.backend != Backend::thread) alive = [peer_pid] { return *peer_pid <= 0 || child_running(*peer_pid); };
+    link_ = make_link({.mechanism = options.mechanism,
+                       .wait = options.wait,
+                       .max_message_bytes = sizeof(MessageHeader) + options.peer.payload_bytes,
+                       .backend = options.backend},
+                      alive);
+    peer_endpoint_arguments_ = link_.peer_arguments;
+
+    Task task;
+    if (runs_worker_executable(options.backend)) {
+        task = {.name = "ipc_peer", .args = peer_task_arguments(options.peer, ::getpid(), link_.peer_arguments),
+                .function = {}};
+    } else {
+        Endpoint* peer = link_.peer.get();
+        Endpoint* parent = link_.parent.get();
+        const bool forked = options.backend == Backend::fork;
+        const PeerOptions peer_options = options.peer;
+        task = {.name = {}, .args = {}, .function = [peer, parent, forked, peer_options] {
+                    if (forked) parent->abandon_in_forked_child();
+                    return run_peer(*peer, peer_options);
+                }};
+    }
+    peer_ = launcher.start(task);
+    if (options.backend != Backend::thread) {
+        link_.peer.reset();  // the child has its own; ours would keep its pipe ends open and hide its death
+        *peer_pid = peer_->pid().value_or(-1);
+    }
+}
+
+void PeerSession::finish() {
+    link_.parent->close_sending();
+    std::vector<std::byte> rest;
+    while (link_.parent->receive(rest)) {
+    }
+    auto peer = std::move(peer_);
+    const ExitStatus status = peer->join();
+    if (!status.success()) throw std::runtime_error("the peer " + status.describe());
+}
+
+PeerSession::~PeerSession() {
+    if (!peer_) return;
+    try {
+        link_.parent->close_sending();
+    } catch (...) {
+        // The peer may be gone already; it is stopped below either way.
+    }
+    peer_.reset();
+}
+
+}  // namespace tvp::ipc

@@ -1,0 +1,206 @@
+#include <gtest/gtest.h>
+#include <mqueue.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+
+#include "ipc/affinity.hpp"
+#include "ipc/message.hpp"
+#include "ipc/peer_session.hpp"
+#include "test_support.hpp"
+
+namespace tvp::ipc {
+namespace {
+
+// ---- framing ----
+
+TEST(Message, RoundTripsThroughTheChecker) {
+    for (std::size_t bytes : {0, 3, 8, 13, 4096}) {
+        MessageWriter writer(bytes);
+        MessageChecker checker(bytes);
+        for (std::uint64_t sequence = 0; sequence < 3; ++sequence) {
+            auto message = writer.next(sequence);
+            EXPECT_EQ(checker.check(message).sequence, sequence) << bytes;
+        }
+    }
+}
+
+TEST(Message, DetectsCorruptionLossAndWrongSize) {
+    MessageWriter writer(64);
+    auto copy = [](std::span<const std::byte> message) { return std::vector<std::byte>(message.begin(), message.end()); };
+    {
+        MessageChecker checker(64);
+        auto message = copy(writer.next(0));
+        message[40] ^= std::byte{1};
+        EXPECT_THROW(checker.check(message), std::runtime_error);
+    }
+    {
+        MessageChecker checker(64);
+        checker.check(writer.next(0));
+        EXPECT_THROW(checker.check(writer.next(2)), std::runtime_error);  // 1 was lost
+    }
+    {
+        MessageChecker checker(32);
+        EXPECT_THROW(checker.check(writer.next(0)), std::runtime_error);
+    }
+}
+
+// ---- every mechanism on every back-end that offers it ----
+
+struct IpcParam {
+    Backend backend;
+    Mechanism mechanism;
+    WaitMode wait;
+};
+
+std::string param_name(const ::testing::TestParamInfo<IpcParam>& info) {
+    return std::string(to_string(info.param.backend)) + "_" + std::string(to_string(info.param.mechanism)) + "_" +
+           std::string(to_string(info.param.wait));
+}
+
+std::vector<IpcParam> all_links() {
+    std::vector<IpcParam> params;
+    for (Backend backend : all_backends)
+        for (Mechanism mechanism : {Mechanism::pipe, Mechanism::socketpair, Mechanism::posix_mq, Mechanism::bip_mq,
+                                    Mechanism::shm_ring, Mechanism::mutex_cv, Mechanism::spsc}) {
+            if (!available(backend, mechanism)) continue;
+            if (offers_wait_modes(mechanism)) {
+                params.push_back({backend, mechanism, WaitMode::spin});
+                params.push_back({backend, mechanism, WaitMode::block});
+            } else {
+                params.push_back({backend, mechanism, mechanism == Mechanism::spsc ? WaitMode::spin : WaitMode::block});
+            }
+        }
+    return params;
+}
+
+class IpcTest : public testing::LeakCheckedTest, public ::testing::WithParamInterface<IpcParam> {
+protected:
+    SessionOptions options(PeerRole role, std::size_t bytes, std::uint64_t ack_every = 1) const {
+        return {.backend = GetParam().backend,
+                .mechanism = GetParam().mechanism,
+                .wait = GetParam().wait,
+                .peer = {.role = role, .payload_bytes = bytes, .ack_every = ack_every, .cpu = -1}};
+    }
+    std::vector<std::size_t> sizes() const {
+        std::vector<std::size_t> all{8, 64, 4096, 65536, 1 << 20};
+        if (GetParam().mechanism == Mechanism::posix_mq) all.resize(3);  // msgsize_max is 8192 on this kind of machine
+        return all;
+    }
+    void TearDown() override {
+        testing::LeakCheckedTest::TearDown();
+        // POSIX queues do not show in /dev/shm: check the names the peer was given.
+        for (const std::string& name : queue_names) {
+            const mqd_t queue = ::mq_open(name.c_str(), O_RDONLY);
+            EXPECT_EQ(queue, static_cast<mqd_t>(-1)) << name << " was left behind";
+            if (queue != static_cast<mqd_t>(-1)) ::mq_close(queue);
+        }
+    }
+    void remember_queue_names(const PeerSession& session) {
+        const auto& args = session.peer_endpoint_arguments();
+        if (!args.empty() && args[0] == "posix_mq") queue_names.insert(queue_names.end(), args.begin() + 1, args.begin() + 3);
+    }
+    std::vector<std::string> queue_names;
+};
+
+TEST_P(IpcTest, StreamedMessagesArriveInOrderAndIntact) {
+    for (std::size_t bytes : sizes()) {
+        constexpr std::uint64_t count = 20, ack_every = 5;
+        PeerSession session(options(PeerRole::consume, bytes, ack_every));
+        remember_queue_names(session);
+        MessageWriter writer(bytes);
+        std::vector<std::byte> ack;
+        for (std::uint64_t sequence = 0; sequence < count; ++sequence) {
+            session.endpoint().send(writer.next(sequence));
+            if ((sequence + 1) % ack_every == 0) {
+                ASSERT_TRUE(session.endpoint().receive(ack)) << bytes;
+                EXPECT_EQ(read_header(ack).kind, MessageHeader::ack);
+                EXPECT_EQ(read_header(ack).sequence, sequence + 1) << "the consumer verified every message so far";
+            }
+        }
+        session.finish();  // end of stream reaches the consumer, which exits cleanly
+    }
+}
+
+TEST_P(IpcTest, EchoedMessagesComeBackInOrderAndIntact) {
+    for (std::size_t bytes : sizes()) {
+        PeerSession session(options(PeerRole::echo, bytes));
+        remember_queue_names(session);
+        MessageWriter writer(bytes);
+        MessageChecker checker(bytes);
+        std::vector<std::byte> reply;
+        for (std::uint64_t sequence = 0; sequence < 10; ++sequence) {
+            session.endpoint().send(writer.next(sequence));
+            ASSERT_TRUE(session.endpoint().receive(reply));
+            EXPECT_EQ(checker.check(reply).sequence, sequence);
+        }
+        session.finish();
+    }
+}
+
+TEST_P(IpcTest, ACorruptedMessageMakesThePeerFailAndSaySo) {
+    PeerSession session(options(PeerRole::consume, 64, 1));
+    remember_queue_names(session);
+    MessageWriter writer(64);
+    std::vector<std::byte> message(writer.next(0).begin(), writer.next(0).end());
+    message.back() ^= std::byte{0xff};
+    session.endpoint().send(message);
+    EXPECT_THROW(session.finish(), std::runtime_error);
+}
+
+// Peers that are processes, which can be killed alone.
+using IpcProcessPeerTest = IpcTest;
+
+TEST_P(IpcProcessPeerTest, AKilledPeerIsAnErrorWithinSeconds) {
+    PeerSession session(options(PeerRole::consume, 4096, 1'000'000));
+    remember_queue_names(session);
+    ::kill(*session.peer_pid(), SIGKILL);
+    const auto start = std::chrono::steady_clock::now();
+    MessageWriter writer(4096);
+    try {
+        // More than any mechanism buffers: the producer must notice the death.
+        for (std::uint64_t sequence = 0; sequence < 100'000; ++sequence) session.endpoint().send(writer.next(sequence));
+        FAIL() << "sending to a dead consumer did not fail";
+    } catch (const std::exception& error) {
+        const std::string what = error.what();
+        EXPECT_TRUE(what.find("peer") != std::string::npos || what.find("Broken pipe") != std::string::npos) << what;
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+std::vector<IpcParam> process_links() {
+    std::vector<IpcParam> params;
+    for (const IpcParam& param : all_links())
+        if (param.backend != Backend::thread) params.push_back(param);
+    return params;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllMechanisms, IpcTest, ::testing::ValuesIn(all_links()), param_name);
+INSTANTIATE_TEST_SUITE_P(ProcessPeers, IpcProcessPeerTest, ::testing::ValuesIn(process_links()), param_name);
+
+TEST(Mechanisms, PosixQueuesRefuseMessagesAboveTheLimitWithAClearError) {
+    try {
+        PeerSession session({.backend = Backend::fork, .mechanism = Mechanism::posix_mq, .wait = WaitMode::block,
+                             .peer = {.role = PeerRole::echo, .payload_bytes = 1 << 20, .ack_every = 1, .cpu = -1}});
+        GTEST_SKIP() << "this machine allows 1 MiB POSIX messages";
+    } catch (const std::system_error& error) {
+        EXPECT_NE(std::string(error.what()).find("msgsize_max"), std::string::npos) << error.what();
+    }
+    EXPECT_TRUE(testing::own_segments().empty());
+}
+
+TEST(Placement, PinsAndRestores) {
+    cpu_set_t before;
+    ASSERT_EQ(::sched_getaffinity(0, sizeof before, &before), 0);
+    {
+        ScopedPin pin(0);
+        EXPECT_EQ(usable_cpus(), 1);
+    }
+    cpu_set_t after;
+    ASSERT_EQ(::sched_getaffinity(0, sizeof after, &after), 0);
+    EXPECT_TRUE(CPU_EQUAL(&before, &after));
+}
+
+}  // namespace
+}  // namespace tvp::ipc
