@@ -14,25 +14,31 @@ namespace tvp::ipc {
 
 class PatientWait {
 public:
-    PatientWait(const PeerAlive& peer_alive, std::string what)
-        : peer_alive_(peer_alive), what_(std::move(what)),
-          deadline_(std::chrono::steady_clock::now() + std::chrono::seconds(give_up_after_seconds)) {}
+    // Cheap to make: the clock is read at the first check(), not here, since
+    // most messages need no wait at all.
+    PatientWait(const PeerAlive& peer_alive, const char* what) : peer_alive_(peer_alive), what_(what) {}
 
     void check() {
+        const auto now = std::chrono::steady_clock::now();
+        if (!started_) {
+            deadline_ = now + std::chrono::seconds(give_up_after_seconds);
+            started_ = true;
+        }
         if (peer_alive_ && !peer_alive_()) {
-            if (seen_dead_) throw std::runtime_error(what_ + ": the peer died");
+            if (seen_dead_) throw std::runtime_error(std::string(what_) + ": the peer died");
             seen_dead_ = true;
             return;
         }
-        if (std::chrono::steady_clock::now() > deadline_)
-            throw std::runtime_error(what_ + ": no progress from the peer in " +
+        if (now > deadline_)
+            throw std::runtime_error(std::string(what_) + ": no progress from the peer in " +
                                      std::to_string(give_up_after_seconds) + " s");
     }
 
 private:
     const PeerAlive& peer_alive_;
-    std::string what_;
-    std::chrono::steady_clock::time_point deadline_;
+    const char* what_;
+    std::chrono::steady_clock::time_point deadline_{};
+    bool started_ = false;
     bool seen_dead_ = false;
 };
 

@@ -91,17 +91,20 @@ public:
         RingControl& control = layout_->control[outgoing_];
         std::byte* data = layout_->data[outgoing_];
         PatientWait patience(peer_alive_, "shm_ring send");
+        std::uint64_t written = control.written.load(std::memory_order_relaxed);
         std::size_t done = 0;
         while (done < message.size()) {
-            const std::uint64_t written = control.written.load(std::memory_order_relaxed);
-            std::uint64_t free_bytes = 0;
-            wait_until([&] { return (free_bytes = ring_bytes - (written - control.consumed.load(std::memory_order_acquire))) > 0; },
-                       mode_, control.consumed_signal, control.producer_sleeping, patience);
-            const std::size_t chunk = std::min<std::size_t>(free_bytes, message.size() - done);
+            // The consumer's counter lives on its cache line: read it only when
+            // the space known from the last reading has run out.
+            if (written - known_consumed_ == ring_bytes)
+                wait_until([&] { return (known_consumed_ = control.consumed.load(std::memory_order_acquire)) + ring_bytes > written; },
+                           mode_, control.consumed_signal, control.producer_sleeping, patience);
+            const std::size_t chunk = std::min<std::size_t>(ring_bytes - (written - known_consumed_), message.size() - done);
             copy_in(data, written, message.data() + done, chunk);
-            control.written.store(written + chunk, std::memory_order_release);
-            signal(control.written_signal, control.consumer_sleeping);
+            written += chunk;
             done += chunk;
+            control.written.store(written, std::memory_order_release);
+            signal(control.written_signal, control.consumer_sleeping);
         }
     }
 
@@ -111,6 +114,7 @@ public:
         message.resize(sizeof header + header.payload_bytes);
         std::memcpy(message.data(), &header, sizeof header);
         read_exact(message.data() + sizeof header, header.payload_bytes, false);
+        publish_consumed();
         return true;
     }
 
@@ -140,6 +144,14 @@ private:
         word.fetch_add(1);
         if (sleeping.load()) futex_wake(word);
     }
+    // Hands the bytes read so far back to the producer: once per message, or
+    // before waiting (the producer may be waiting for that room).
+    void publish_consumed() {
+        RingControl& control = layout_->control[1 - outgoing_];
+        if (control.consumed.load(std::memory_order_relaxed) == consumed_) return;
+        control.consumed.store(consumed_, std::memory_order_release);
+        signal(control.consumed_signal, control.producer_sleeping);
+    }
 
     // Reads `size` bytes; false if the stream was closed before the first byte
     // (allowed only at a message boundary).
@@ -149,24 +161,24 @@ private:
         PatientWait patience(peer_alive_, "shm_ring receive");
         std::size_t done = 0;
         while (done < size) {
-            const std::uint64_t consumed = control.consumed.load(std::memory_order_relaxed);
-            std::uint64_t available = 0;
-            bool closed = false;
-            wait_until(
-                [&] {
-                    available = control.written.load(std::memory_order_acquire) - consumed;
-                    closed = control.closed.load(std::memory_order_acquire) != 0;
-                    return available > 0 || closed;
-                },
-                mode_, control.written_signal, control.consumer_sleeping, patience);
-            if (available == 0) {  // closed and drained
-                if (done == 0 && at_boundary) return false;
-                throw std::runtime_error("shm_ring: stream closed in the middle of a message");
+            if (known_written_ == consumed_) {
+                publish_consumed();
+                bool closed = false;
+                wait_until(
+                    [&] {
+                        known_written_ = control.written.load(std::memory_order_acquire);
+                        closed = control.closed.load(std::memory_order_acquire) != 0;
+                        return known_written_ != consumed_ || closed;
+                    },
+                    mode_, control.written_signal, control.consumer_sleeping, patience);
+                if (known_written_ == consumed_) {  // closed and drained
+                    if (done == 0 && at_boundary) return false;
+                    throw std::runtime_error("shm_ring: stream closed in the middle of a message");
+                }
             }
-            const std::size_t chunk = std::min<std::size_t>(available, size - done);
-            copy_out(data, consumed, target + done, chunk);
-            control.consumed.store(consumed + chunk, std::memory_order_release);
-            signal(control.consumed_signal, control.producer_sleeping);
+            const std::size_t chunk = std::min<std::size_t>(known_written_ - consumed_, size - done);
+            copy_out(data, consumed_, target + done, chunk);
+            consumed_ += chunk;
             done += chunk;
         }
         return true;
@@ -177,6 +189,11 @@ private:
     int outgoing_;
     WaitMode mode_;
     PeerAlive peer_alive_;
+    // This side's view of the counters: what it has read, and the peer's
+    // counters as last seen (a stale view only means waiting a little more).
+    std::uint64_t consumed_ = 0;
+    std::uint64_t known_written_ = 0;
+    std::uint64_t known_consumed_ = 0;
 };
 
 }  // namespace
