@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     tvp::bench::register_create_benchmarks(command_line.options);
     tvp::bench::register_sumsq_benchmarks(command_line.options);
     tvp::bench::register_ipc_benchmarks(command_line.options);
+    tvp::bench::register_manager_benchmarks(command_line.options);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

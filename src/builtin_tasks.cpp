@@ -1,6 +1,8 @@
 // Every task a spawned worker can run, by name.
 #include "demo_tasks.hpp"
 #include "ipc/peer.hpp"
+#include "manager/server_store.hpp"
+#include "manager/stores.hpp"
 #include "partial_sum.hpp"
 #include "task_registry.hpp"
 
@@ -15,6 +17,10 @@ std::span<const NamedTask> builtin_tasks() {
         {"raise_signal", raise_signal_task},
         {"increment_counter", increment_counter_task},
         {"ipc_peer", ipc::ipc_peer_task},
+        {"manager_abandon_lock", manager::abandon_lock_task},
+        {"manager_client", manager::client_task},
+        {"manager_server", manager::server_task},
+        {"manager_shm_worker", manager::shm_worker_task},
         {"sleep_ms", sleep_ms_task},
         {"sumsq_partial", sumsq_partial_task},
     };

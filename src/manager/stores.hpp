@@ -1,0 +1,76 @@
+#pragma once
+// Where the Manager workload's dict and list live:
+// - MemoryStore: std::unordered_map + std::vector under a std::mutex (threads);
+// - ShmStore: a Boost.Interprocess managed segment holding a map with string
+//   keys and a vector, under a robust process-shared mutex (processes);
+// - the server store (server_store.hpp): a manager process owning them.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "manager/workload.hpp"
+
+namespace tvp::manager {
+
+class MemoryStore {
+public:
+    // Empties the store and reserves room for this run's appends.
+    void reset(unsigned workers, std::uint64_t operations, Mix mix);
+    void run_worker(unsigned worker, std::uint64_t operations, Mix mix);
+    void verify(unsigned workers, std::uint64_t operations, Mix mix) const;
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<std::string, std::uint64_t> dict_;
+    std::vector<std::uint64_t> list_;
+};
+
+struct SharedState;
+
+class ShmStore {
+public:
+    // A new segment of `bytes` ("/tvp-<pid>-<random>", mode 0600), removed when
+    // this owner is destroyed.
+    static ShmStore create(std::size_t bytes);
+    // A worker's view of a segment made by create().
+    static ShmStore open(const std::string& name);
+    // Enough for a run: the list's reserved entries, keys, and bookkeeping.
+    static std::size_t bytes_needed(unsigned workers, std::uint64_t operations, Mix mix);
+
+    ShmStore(ShmStore&&) noexcept;
+    ShmStore& operator=(ShmStore&&) = delete;
+    ~ShmStore();
+
+    const std::string& name() const { return name_; }
+    // Empties the store and reserves room for this run's appends; a segment too
+    // small for that is a std::runtime_error saying so.
+    void reset(unsigned workers, std::uint64_t operations, Mix mix);
+    void run_worker(unsigned worker, std::uint64_t operations, Mix mix);
+    void verify(unsigned workers, std::uint64_t operations, Mix mix) const;
+    // Times a locker found the previous owner dead (robust mutex recoveries).
+    std::uint64_t recoveries() const;
+    // Takes the lock and never releases it: what a worker that crashes inside
+    // its critical section does (tests).
+    void lock_and_abandon();
+    // In a forked child: this copy must not remove the parent's segment.
+    void forget_ownership() { owner_ = false; }
+
+private:
+    struct Segment;
+    ShmStore(std::unique_ptr<Segment> segment, std::string name, bool owner);
+    std::unique_ptr<Segment> segment_;
+    SharedState* state_ = nullptr;
+    std::string name_;
+    bool owner_ = false;
+};
+
+// manager_shm_worker <segment> <worker> <operations> <mix>
+int shm_worker_task(std::span<const std::string> args);
+// manager_abandon_lock <segment>: locks and exits holding the lock (tests).
+int abandon_lock_task(std::span<const std::string> args);
+
+}  // namespace tvp::manager

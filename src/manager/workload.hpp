@@ -1,0 +1,34 @@
+#pragma once
+// The chapter's Manager example as a workload: each of W workers performs K
+// operations on a shared dict and list under a lock. A write operation sets the
+// worker's key to the operation's number and appends (worker, number) to the
+// list; the read-mostly mix makes 9 of every 10 operations a lookup instead.
+// Every store runs the same operations and is verified the same way.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tvp::manager {
+
+enum class Mix { write, read90 };
+
+std::string_view to_string(Mix mix);
+Mix parse_mix(std::string_view name);  // throws std::invalid_argument
+
+// Whether operation `op` of a worker writes (else it only looks up).
+inline bool writes(Mix mix, std::uint64_t op) { return mix == Mix::write || op % 10 == 9; }
+// The list element a write appends.
+inline std::uint64_t list_entry(std::uint64_t worker, std::uint64_t op) { return (worker << 32) | op; }
+// The dict key of a worker: "worker<N>".
+std::string worker_key(std::uint64_t worker);
+
+// Throws std::runtime_error describing the first lost or extra update: the
+// list must hold each worker's writes exactly once and in its order, the dict
+// each worker's key with its last write.
+void verify(std::span<const std::uint64_t> list, const std::vector<std::pair<std::string, std::uint64_t>>& dict,
+            unsigned workers, std::uint64_t operations, Mix mix);
+
+}  // namespace tvp::manager
