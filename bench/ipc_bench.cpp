@@ -67,25 +67,25 @@ double percentile(std::vector<std::int64_t>& samples, double fraction) {
     return static_cast<double>(samples[index]) / 1e3;
 }
 
-void round_trip(PeerSession& session, MessageWriter& writer, MessageChecker& checker, std::uint64_t sequence,
-                std::vector<std::byte>& reply) {
+// One ping-pong; returns the reply's send time (the peer's CLOCK_MONOTONIC).
+std::int64_t round_trip(PeerSession& session, MessageWriter& writer, MessageChecker& checker, std::uint64_t sequence) {
     session.endpoint().send(writer.next(sequence));
-    if (!session.endpoint().receive(reply)) throw std::runtime_error("the peer ended its stream early");
-    checker.check(reply);
+    const auto reply = session.endpoint().receive();
+    if (reply.empty()) throw std::runtime_error("the peer ended its stream early");
+    return checker.check(reply).sent_ns;
 }
 
 void measure_latency(benchmark::State& state, PeerSession& session, std::size_t payload_bytes) {
     MessageWriter writer(payload_bytes);
     MessageChecker checker(payload_bytes);
-    std::vector<std::byte> reply;
-    round_trip(session, writer, checker, 0, reply);  // warm-up, untimed
+    round_trip(session, writer, checker, 0);  // warm-up, untimed
     std::vector<std::int64_t> one_way;
     one_way.reserve(max_latency_samples);
     std::uint64_t sequence = 1;
     for (auto _ : state) {
-        round_trip(session, writer, checker, sequence++, reply);
+        const std::int64_t reply_sent_ns = round_trip(session, writer, checker, sequence++);
         // The reply's own timestamp: the peer -> parent leg, clocks on both sides.
-        if (one_way.size() < max_latency_samples) one_way.push_back(monotonic_ns() - read_header(reply).sent_ns);
+        if (one_way.size() < max_latency_samples) one_way.push_back(monotonic_ns() - reply_sent_ns);
     }
     state.counters["one_way_p50_us"] = percentile(one_way, 0.50);
     state.counters["one_way_p99_us"] = percentile(one_way, 0.99);
@@ -93,8 +93,9 @@ void measure_latency(benchmark::State& state, PeerSession& session, std::size_t 
     state.counters["samples"] = static_cast<double>(one_way.size());
 }
 
-void expect_ack(Endpoint& endpoint, std::vector<std::byte>& ack, std::uint64_t count) {
-    if (!endpoint.receive(ack)) throw std::runtime_error("the consumer ended its stream early");
+void expect_ack(Endpoint& endpoint, std::uint64_t count) {
+    const auto ack = endpoint.receive();
+    if (ack.empty()) throw std::runtime_error("the consumer ended its stream early");
     const MessageHeader header = read_header(ack);
     if (header.kind != MessageHeader::ack || header.sequence != count)
         throw std::runtime_error("the consumer acknowledged " + std::to_string(header.sequence) + " messages, " +
@@ -104,11 +105,10 @@ void expect_ack(Endpoint& endpoint, std::vector<std::byte>& ack, std::uint64_t c
 void measure_throughput(benchmark::State& state, PeerSession& session, std::size_t payload_bytes,
                         std::uint64_t batch) {
     MessageWriter writer(payload_bytes);
-    std::vector<std::byte> ack;
     std::uint64_t sequence = 0;
     auto send_batch = [&] {
         for (std::uint64_t i = 0; i < batch; ++i) session.endpoint().send(writer.next(sequence++));
-        expect_ack(session.endpoint(), ack, sequence);
+        expect_ack(session.endpoint(), sequence);
     };
     send_batch();  // warm-up, untimed
     for (auto _ : state) send_batch();

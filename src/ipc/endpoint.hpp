@@ -42,11 +42,13 @@ public:
     virtual ~Endpoint() = default;
     // Sends one whole message (header + payload), waiting for room as needed.
     virtual void send(std::span<const std::byte> message) = 0;
-    // Receives the next whole message into `message`; false once the peer ended
-    // its stream (closed its end, or sent the end-of-stream message). Throws
-    // std::runtime_error if the peer died or stayed silent past the time limit.
-    virtual bool receive(std::vector<std::byte>& message) = 0;
-    // Ends this side's outgoing stream: the peer's receive() returns false.
+    // The next whole message (header + payload), valid until the next receive()
+    // on this endpoint; empty once the peer ended its stream (closed its end, or
+    // sent the end-of-stream message). A mechanism may hand out a view of its
+    // own memory rather than a copy. Throws std::runtime_error if the peer died
+    // or stayed silent past the time limit.
+    virtual std::span<const std::byte> receive() = 0;
+    // Ends this side's outgoing stream: the peer's receive() returns empty.
     virtual void close_sending() = 0;
     // Both sides are connected: named resources can go from the namespace now,
     // so that nothing is left behind even if a process dies later.

@@ -27,14 +27,14 @@ public:
         write_all(write_fd_, message.data(), message.size(), is_socket());
     }
 
-    bool receive(std::vector<std::byte>& message) override {
+    std::span<const std::byte> receive() override {
         MessageHeader header;
-        if (!read_exact(read_fd_, &header, sizeof header)) return false;
-        message.resize(sizeof header + header.payload_bytes);
-        std::memcpy(message.data(), &header, sizeof header);
-        if (header.payload_bytes > 0 && !read_exact(read_fd_, message.data() + sizeof header, header.payload_bytes))
+        if (!read_exact(read_fd_, &header, sizeof header)) return {};
+        buffer_.resize(sizeof header + header.payload_bytes);
+        std::memcpy(buffer_.data(), &header, sizeof header);
+        if (header.payload_bytes > 0 && !read_exact(read_fd_, buffer_.data() + sizeof header, header.payload_bytes))
             throw std::runtime_error("end of stream after a message header");
-        return true;
+        return buffer_;
     }
 
     void close_sending() override {
@@ -58,6 +58,7 @@ private:
 
     int read_fd_;
     int write_fd_;
+    std::vector<std::byte> buffer_;
 };
 
 void set_close_on_exec(int fd) {

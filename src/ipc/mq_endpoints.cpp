@@ -110,16 +110,16 @@ public:
         }
     }
 
-    bool receive(std::vector<std::byte>& message) override {
-        message.resize(max_bytes_);
+    std::span<const std::byte> receive() override {
+        buffer_.resize(max_bytes_);
         PatientWait wait(peer_alive_, "mq_receive");
         while (true) {
             const timespec deadline = slice_from_now();
-            const ssize_t got = ::mq_timedreceive(incoming_->get(), reinterpret_cast<char*>(message.data()),
-                                                  message.size(), nullptr, &deadline);
+            const ssize_t got = ::mq_timedreceive(incoming_->get(), reinterpret_cast<char*>(buffer_.data()),
+                                                  buffer_.size(), nullptr, &deadline);
             if (got >= 0) {
-                message.resize(static_cast<std::size_t>(got));
-                return !is_end_of_stream(message);
+                const std::span<const std::byte> message(buffer_.data(), static_cast<std::size_t>(got));
+                return is_end_of_stream(message) ? std::span<const std::byte>{} : message;
             }
             if (errno == ETIMEDOUT) wait.check();
             else if (errno != EINTR) throw_errno("mq_receive");
@@ -140,6 +140,7 @@ private:
     std::unique_ptr<PosixQueue> outgoing_, incoming_;
     std::size_t max_bytes_;
     PeerAlive peer_alive_;
+    std::vector<std::byte> buffer_;
 };
 
 // ---- Boost.Interprocess message_queue ----
@@ -188,15 +189,15 @@ public:
         while (!outgoing_->get().timed_send(message.data(), message.size(), 0, bip_slice_from_now())) wait.check();
     }
 
-    bool receive(std::vector<std::byte>& message) override {
-        message.resize(max_bytes_);
+    std::span<const std::byte> receive() override {
+        buffer_.resize(max_bytes_);
         PatientWait wait(peer_alive_, "message_queue::receive");
         bip::message_queue::size_type got = 0;
         unsigned priority = 0;
-        while (!incoming_->get().timed_receive(message.data(), message.size(), got, priority, bip_slice_from_now()))
+        while (!incoming_->get().timed_receive(buffer_.data(), buffer_.size(), got, priority, bip_slice_from_now()))
             wait.check();
-        message.resize(got);
-        return !is_end_of_stream(message);
+        const std::span<const std::byte> message(buffer_.data(), got);
+        return is_end_of_stream(message) ? std::span<const std::byte>{} : message;
     }
 
     void close_sending() override { send(end_of_stream_message()); }
@@ -213,6 +214,7 @@ private:
     std::unique_ptr<BipQueue> outgoing_, incoming_;
     std::size_t max_bytes_;
     PeerAlive peer_alive_;
+    std::vector<std::byte> buffer_;
 };
 
 template <class Queue, class QueueEndpoint>

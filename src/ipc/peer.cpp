@@ -16,8 +16,7 @@ namespace {
 void serve(Endpoint& endpoint, const PeerOptions& options) {
     MessageChecker checker(options.payload_bytes);
     MessageWriter writer(options.role == PeerRole::echo ? options.payload_bytes : 0);
-    std::vector<std::byte> message;
-    while (endpoint.receive(message)) {
+    for (auto message = endpoint.receive(); !message.empty(); message = endpoint.receive()) {
         const MessageHeader header = checker.check(message);
         if (options.role == PeerRole::echo) {
             endpoint.send(writer.next(header.sequence));

@@ -53,8 +53,7 @@ PeerSession::PeerSession(const SessionOptions& options) {
 
 void PeerSession::finish() {
     link_.parent->close_sending();
-    std::vector<std::byte> rest;
-    while (link_.parent->receive(rest)) {
+    while (!link_.parent->receive().empty()) {
     }
     auto peer = std::move(peer_);
     const ExitStatus status = peer->join();

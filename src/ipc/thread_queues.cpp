@@ -37,13 +37,13 @@ public:
         outgoing_->changed.notify_one();
     }
 
-    bool receive(std::vector<std::byte>& message) override {
+    std::span<const std::byte> receive() override {
         std::unique_lock lock(incoming_->mutex);
         incoming_->changed.wait(lock, [&] { return !incoming_->messages.empty() || incoming_->closed; });
-        if (incoming_->messages.empty()) return false;
-        message = std::move(incoming_->messages.front());
+        if (incoming_->messages.empty()) return {};
+        current_ = std::move(incoming_->messages.front());
         incoming_->messages.pop_front();
-        return true;
+        return current_;
     }
 
     void close_sending() override {
@@ -56,6 +56,7 @@ public:
 
 private:
     std::shared_ptr<LockedQueue> outgoing_, incoming_;
+    std::vector<std::byte> current_;
 };
 
 // One direction: a lock-free byte queue plus an end-of-stream flag.
@@ -85,13 +86,13 @@ public:
         }
     }
 
-    bool receive(std::vector<std::byte>& message) override {
+    std::span<const std::byte> receive() override {
         MessageHeader header;
-        if (!pop_exact(reinterpret_cast<std::byte*>(&header), sizeof header, true)) return false;
-        message.resize(sizeof header + header.payload_bytes);
-        std::memcpy(message.data(), &header, sizeof header);
-        pop_exact(message.data() + sizeof header, header.payload_bytes, false);
-        return true;
+        if (!pop_exact(reinterpret_cast<std::byte*>(&header), sizeof header, true)) return {};
+        buffer_.resize(sizeof header + header.payload_bytes);
+        std::memcpy(buffer_.data(), &header, sizeof header);
+        pop_exact(buffer_.data() + sizeof header, header.payload_bytes, false);
+        return buffer_;
     }
 
     void close_sending() override { outgoing_->closed.store(true, std::memory_order_release); }
@@ -116,6 +117,7 @@ private:
     }
 
     std::shared_ptr<ByteQueue> outgoing_, incoming_;
+    std::vector<std::byte> buffer_;
 };
 
 }  // namespace
