@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     tvp::bench::register_sumsq_benchmarks(command_line.options);
     tvp::bench::register_ipc_benchmarks(command_line.options);
     tvp::bench::register_manager_benchmarks(command_line.options);
+    tvp::bench::register_claims_benchmarks(command_line.options);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

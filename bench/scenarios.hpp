@@ -8,5 +8,6 @@ void register_create_benchmarks(const SuiteOptions& options);
 void register_sumsq_benchmarks(const SuiteOptions& options);
 void register_ipc_benchmarks(const SuiteOptions& options);
 void register_manager_benchmarks(const SuiteOptions& options);
+void register_claims_benchmarks(const SuiteOptions& options);
 
 }  // namespace tvp::bench

@@ -1,4 +1,5 @@
 // Every task a spawned worker can run, by name.
+#include "claims/worker_tasks.hpp"
 #include "demo_tasks.hpp"
 #include "ipc/peer.hpp"
 #include "manager/server_store.hpp"
@@ -21,6 +22,8 @@ std::span<const NamedTask> builtin_tasks() {
         {"manager_client", manager::client_task},
         {"manager_server", manager::server_task},
         {"manager_shm_worker", manager::shm_worker_task},
+        {"memory_hold", claims::memory_hold_task},
+        {"sleep_loop", claims::sleep_loop_task},
         {"sleep_ms", sleep_ms_task},
         {"sumsq_partial", sumsq_partial_task},
     };

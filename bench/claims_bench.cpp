@@ -1,0 +1,113 @@
+// Scenarios `memory`, `iobound` and `isolation`: the chapter's remaining claims
+// ("Spazio di memoria", "Uso ideale", "Quando usare i processi") in numbers.
+#include <chrono>
+#include <csignal>
+#include <vector>
+
+#include "bench_support.hpp"
+#include "claims/io_bound.hpp"
+#include "claims/isolation.hpp"
+#include "claims/memory_probe.hpp"
+#include "scenarios.hpp"
+
+namespace tvp::bench {
+
+namespace {
+
+using namespace tvp::claims;
+
+constexpr unsigned waits_per_worker = 20;
+constexpr std::chrono::microseconds wait_period{1000};
+
+void memory_per_worker(benchmark::State& state, Backend backend, unsigned workers, std::size_t write_mib) {
+    run_or_skip(state, [&] {
+        // The parent's buffer, resident before the workers start; fork's
+        // children then copy each page they write.
+        std::vector<std::byte> parent_buffer(write_mib << 20, std::byte{1});
+        double rss = 0, pss = 0;
+        for (auto _ : state) {
+            const WorkerMemory memory = measure_worker_memory(backend, workers, parent_buffer);
+            if (memory.pss_bytes_per_worker > memory.rss_bytes_per_worker + 4096)
+                throw std::runtime_error("Pss above Rss: the measurement is wrong");
+            rss += memory.rss_bytes_per_worker;
+            pss += memory.pss_bytes_per_worker;
+        }
+        state.counters["rss_bytes_per_worker"] = benchmark::Counter(rss, benchmark::Counter::kAvgIterations);
+        state.counters["pss_bytes_per_worker"] = benchmark::Counter(pss, benchmark::Counter::kAvgIterations);
+    });
+}
+
+void io_bound(benchmark::State& state, Backend backend, unsigned workers) {
+    run_or_skip(state, [&] {
+        if (auto reason = would_not_fit(backend, workers)) throw std::runtime_error("skipped: " + *reason);
+        double seconds = 0, cpu = 0, waits = 0;
+        for (auto _ : state) {
+            const IoBoundRun run = run_io_bound(backend, workers, waits_per_worker, wait_period);
+            // Each worker waits its full time: a run shorter than that skipped waits.
+            if (run.seconds < waits_per_worker * std::chrono::duration<double>(wait_period).count())
+                throw std::runtime_error("a run ended before its workers could have waited");
+            seconds += run.seconds;
+            cpu += run.cpu_seconds;
+            waits += static_cast<double>(run.waits);
+        }
+        state.counters["waits_per_second"] = waits / seconds;
+        state.counters["cpu_us_per_wait"] = cpu * 1e6 / waits;
+    });
+}
+
+void isolation(benchmark::State& state, Backend backend, unsigned workers) {
+    run_or_skip(state, [&] {
+        constexpr std::uint64_t n = 10'000'000;
+        double detect = 0, replace = 0;
+        IsolationRun run;
+        for (auto _ : state) {
+            run = crash_one_worker(backend, workers, n);
+            const unsigned expected_survivors = backend == Backend::thread ? 0 : workers - 1;
+            if (run.crash.find("SIGABRT") == std::string::npos || run.survivors != expected_survivors ||
+                !run.sum_correct)
+                throw std::runtime_error("unexpected outcome: " + run.crash + ", " + std::to_string(run.survivors) +
+                                         " survivors, sum " + (run.sum_correct ? "correct" : "wrong"));
+            detect += run.detect_seconds;
+            replace += run.replace_seconds;
+        }
+        const double iterations = static_cast<double>(state.iterations());
+        state.counters["detect_ms"] = detect * 1e3 / iterations;
+        state.counters["replace_ms"] = replace * 1e3 / iterations;
+        state.counters["survivors"] = run.survivors;
+        state.SetLabel(run.crash);
+    });
+}
+
+}  // namespace
+
+void register_claims_benchmarks(const SuiteOptions&) {
+    for (unsigned workers : {1u, 16u, 64u})
+        for (Backend backend : all_backends)
+            benchmark::RegisterBenchmark(
+                benchmark_name({"memory", to_string(backend), param("workers", workers)}).c_str(), memory_per_worker,
+                backend, workers, std::size_t{0})
+                ->UseRealTime()
+                ->Unit(benchmark::kMillisecond);
+    // Writing the parent's 64 MiB: copy-on-write at work for fork, nothing new for threads.
+    for (unsigned workers : {1u, 16u})
+        for (Backend backend : {Backend::thread, Backend::fork})
+            benchmark::RegisterBenchmark(
+                benchmark_name({"memory", to_string(backend), param("workers", workers), "write_mib:64"}).c_str(),
+                memory_per_worker, backend, workers, std::size_t{64})
+                ->UseRealTime()
+                ->Unit(benchmark::kMillisecond);
+    for (unsigned workers : {1u, 4u, 16u, 64u, 256u})
+        for (Backend backend : all_backends)
+            benchmark::RegisterBenchmark(
+                benchmark_name({"iobound", to_string(backend), param("workers", workers)}).c_str(), io_bound, backend,
+                workers)
+                ->UseRealTime()
+                ->Unit(benchmark::kMillisecond);
+    for (Backend backend : all_backends)
+        benchmark::RegisterBenchmark(benchmark_name({"isolation", to_string(backend), "workers:4"}).c_str(), isolation,
+                                     backend, 4u)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace tvp::bench

@@ -1,0 +1,95 @@
+#include "claims/io_bound.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "launcher.hpp"
+#include "resource_usage.hpp"
+#include "claims/worker_tasks.hpp"
+
+namespace tvp::claims {
+
+namespace {
+
+double self_cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+}
+
+// Threads of this user's processes now (what RLIMIT_NPROC counts), from /proc.
+unsigned tasks_of_this_user() {
+    unsigned count = 0;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+        const std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream status(entry.path() / "status");
+        uid_t uid = 0;
+        unsigned threads = 0;
+        bool uid_seen = false;
+        for (std::string key; status >> key;) {
+            if (key == "Uid:") uid_seen = static_cast<bool>(status >> uid);
+            else if (key == "Threads:") status >> threads;
+        }
+        if (uid_seen && uid == ::getuid()) count += threads;
+    }
+    return count;
+}
+
+std::uint64_t available_memory_bytes() {
+    std::ifstream meminfo("/proc/meminfo");
+    for (std::string key; meminfo >> key;) {
+        std::uint64_t kib = 0;
+        if (key == "MemAvailable:" && meminfo >> kib) return kib * 1024;
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::optional<std::string> would_not_fit(Backend backend, unsigned workers) {
+    rlimit limit{};
+    ::getrlimit(RLIMIT_NPROC, &limit);
+    if (limit.rlim_cur != RLIM_INFINITY && ::geteuid() != 0) {
+        const unsigned used = tasks_of_this_user();
+        if (used + workers + 16 > limit.rlim_cur)
+            return "RLIMIT_NPROC is " + std::to_string(limit.rlim_cur) + " and this user runs " + std::to_string(used) +
+                   " tasks: no room for " + std::to_string(workers) + " more";
+    }
+    // A process worker needs a few MiB of private memory, a thread its stack pages.
+    const std::uint64_t per_worker = backend == Backend::thread ? (256 << 10) : (4 << 20);
+    const std::uint64_t available = available_memory_bytes();
+    if (available < per_worker * workers * 2)
+        return std::to_string(workers) + " workers need about " + std::to_string(per_worker * workers >> 20) +
+               " MiB and " + std::to_string(available >> 20) + " MiB are available";
+    return std::nullopt;
+}
+
+IoBoundRun run_io_bound(Backend backend, unsigned workers, unsigned waits_per_worker,
+                        std::chrono::microseconds period) {
+    const Launcher launcher(backend);
+    Task task{.name = "sleep_loop",
+              .args = {std::to_string(waits_per_worker), std::to_string(period.count())},
+              .function = {}};
+    if (!runs_worker_executable(backend))
+        task.function = [waits_per_worker, period] {
+            sleep_loop(waits_per_worker, period);
+            return 0;
+        };
+    const std::vector<Task> tasks(workers, task);
+    const double cpu_before = self_cpu_seconds() + children_cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    run_all(launcher, tasks);
+    IoBoundRun run;
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run.cpu_seconds = self_cpu_seconds() + children_cpu_seconds() - cpu_before;
+    run.waits = std::uint64_t{workers} * waits_per_worker;
+    return run;
+}
+
+}  // namespace tvp::claims

@@ -1,0 +1,36 @@
+#pragma once
+// Holds a group of workers alive at once, for measuring them: each worker
+// reports "ready" on one pipe and then blocks on another until the parent
+// releases them all by closing it (end-of-file reaches every reader).
+#include <string>
+#include <vector>
+
+namespace tvp::claims {
+
+class WorkerGate {
+public:
+    WorkerGate();  // both pipes; the parent's ends are close-on-exec
+    WorkerGate(const WorkerGate&) = delete;
+    WorkerGate& operator=(const WorkerGate&) = delete;
+    ~WorkerGate();
+
+    // Worker side: say ready, then wait for the release.
+    static void arrive_and_wait(int ready_fd, int release_fd);
+    int ready_fd() const { return ready_write_; }
+    int release_fd() const { return release_read_; }
+    // In a forked worker: close the parent's ends it inherited, or the release
+    // (end-of-file) could never come.
+    void close_parent_ends_in_child() const;
+
+    // Parent side, once process workers have started: drop our copies of their
+    // ends, so that workers dying early show as end-of-file, not as a hang.
+    void close_worker_ends();
+    // Parent side: wait for `workers` ready bytes; then release everybody.
+    void wait_ready(unsigned workers);
+    void release();
+
+private:
+    int ready_read_ = -1, ready_write_ = -1, release_read_ = -1, release_write_ = -1;
+};
+
+}  // namespace tvp::claims
