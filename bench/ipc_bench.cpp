@@ -67,26 +67,40 @@ double percentile(std::vector<std::int64_t>& samples, double fraction) {
     return static_cast<double>(samples[index]) / 1e3;
 }
 
-// One ping-pong; returns the reply's send time (the peer's CLOCK_MONOTONIC).
-std::int64_t round_trip(PeerSession& session, MessageWriter& writer, MessageChecker& checker, std::uint64_t sequence) {
-    session.endpoint().send(writer.next(sequence));
+struct RoundTrip {
+    std::int64_t sent_ns;        // our request's send time
+    std::int64_t reply_sent_ns;  // the peer's reply's send time (its CLOCK_MONOTONIC)
+};
+
+// One ping-pong, verified.
+RoundTrip round_trip(PeerSession& session, MessageWriter& writer, MessageChecker& checker, std::uint64_t sequence) {
+    const auto request = writer.next(sequence);
+    const std::int64_t sent_ns = read_header(request).sent_ns;
+    session.endpoint().send(request);
     const auto reply = session.endpoint().receive();
     if (reply.empty()) throw std::runtime_error("the peer ended its stream early");
-    return checker.check(reply).sent_ns;
+    return {sent_ns, checker.check(reply).sent_ns};
 }
 
 void measure_latency(benchmark::State& state, PeerSession& session, std::size_t payload_bytes) {
     MessageWriter writer(payload_bytes);
     MessageChecker checker(payload_bytes);
     round_trip(session, writer, checker, 0);  // warm-up, untimed
-    std::vector<std::int64_t> one_way;
+    std::vector<std::int64_t> one_way, round_trips;
     one_way.reserve(max_latency_samples);
+    round_trips.reserve(max_latency_samples);
     std::uint64_t sequence = 1;
     for (auto _ : state) {
-        const std::int64_t reply_sent_ns = round_trip(session, writer, checker, sequence++);
-        // The reply's own timestamp: the peer -> parent leg, clocks on both sides.
-        if (one_way.size() < max_latency_samples) one_way.push_back(monotonic_ns() - reply_sent_ns);
+        const RoundTrip times = round_trip(session, writer, checker, sequence++);
+        const std::int64_t now = monotonic_ns();
+        // The reply's own timestamp gives the peer -> parent leg: clocks on both sides.
+        if (one_way.size() < max_latency_samples) {
+            one_way.push_back(now - times.reply_sent_ns);
+            round_trips.push_back(now - times.sent_ns);
+        }
     }
+    state.counters["round_trip_p50_us"] = percentile(round_trips, 0.50);
+    state.counters["round_trip_p99_us"] = percentile(round_trips, 0.99);
     state.counters["one_way_p50_us"] = percentile(one_way, 0.50);
     state.counters["one_way_p99_us"] = percentile(one_way, 0.99);
     state.counters["one_way_p999_us"] = percentile(one_way, 0.999);

@@ -34,11 +34,6 @@ const char* to_string(Store store) {
 // part of the run (a server round trip costs tens of microseconds here).
 std::uint64_t operations_for(Store store) { return store == Store::server ? 200 : 200'000; }
 
-std::uint64_t appends(unsigned workers, std::uint64_t operations, Mix mix) {
-    std::uint64_t per_worker = 0;
-    for (std::uint64_t op = 0; op < operations; ++op) per_worker += writes(mix, op);
-    return per_worker * workers;
-}
 
 // Times the workers' part of each run; setup and verification are paused.
 template <class Reset, class TasksFor, class Verify>
@@ -112,7 +107,7 @@ void manager_benchmark(benchmark::State& state, Backend backend, Store store, un
                           }));
             ManagerClient control(socket);
             timed_runs(
-                state, launcher, workers, operations, [&] { control.reset(appends(workers, operations, mix)); },
+                state, launcher, workers, operations, [&] { control.reset(total_appends(workers, operations, mix)); },
                 [&](unsigned worker) {
                     if (spawned)
                         return spawned_task("manager_client",

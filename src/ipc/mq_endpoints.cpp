@@ -91,12 +91,42 @@ timespec slice_from_now() {
     return deadline;
 }
 
-class PosixMqEndpoint : public Endpoint {
+// What both queue kinds share: one queue each way, whose names the parent owns
+// until the peer is connected; the end of the stream is an end_of_stream message.
+template <class Queue>
+class TwoQueueEndpoint : public Endpoint {
 public:
-    PosixMqEndpoint(std::unique_ptr<PosixQueue> outgoing, std::unique_ptr<PosixQueue> incoming, std::size_t max_bytes,
-                    PeerAlive peer_alive)
+    TwoQueueEndpoint(std::unique_ptr<Queue> outgoing, std::unique_ptr<Queue> incoming, std::size_t max_bytes,
+                     PeerAlive peer_alive)
         : outgoing_(std::move(outgoing)), incoming_(std::move(incoming)), max_bytes_(max_bytes),
           peer_alive_(std::move(peer_alive)) {}
+
+    void close_sending() override { send(end_of_stream_message()); }
+    void peer_connected() override {
+        outgoing_->forget_name();
+        incoming_->forget_name();
+    }
+    void abandon_in_forked_child() override {
+        outgoing_->release_name_in_child();
+        incoming_->release_name_in_child();
+    }
+
+protected:
+    // The received bytes as a message, or empty at the end of the stream.
+    std::span<const std::byte> received(std::size_t size) const {
+        const std::span<const std::byte> message(buffer_.data(), size);
+        return is_end_of_stream(message) ? std::span<const std::byte>{} : message;
+    }
+
+    std::unique_ptr<Queue> outgoing_, incoming_;
+    std::size_t max_bytes_;
+    PeerAlive peer_alive_;
+    std::vector<std::byte> buffer_;
+};
+
+class PosixMqEndpoint : public TwoQueueEndpoint<PosixQueue> {
+public:
+    using TwoQueueEndpoint::TwoQueueEndpoint;
 
     void send(std::span<const std::byte> message) override {
         PatientWait wait(peer_alive_, "mq_send");
@@ -117,30 +147,11 @@ public:
             const timespec deadline = slice_from_now();
             const ssize_t got = ::mq_timedreceive(incoming_->get(), reinterpret_cast<char*>(buffer_.data()),
                                                   buffer_.size(), nullptr, &deadline);
-            if (got >= 0) {
-                const std::span<const std::byte> message(buffer_.data(), static_cast<std::size_t>(got));
-                return is_end_of_stream(message) ? std::span<const std::byte>{} : message;
-            }
+            if (got >= 0) return received(static_cast<std::size_t>(got));
             if (errno == ETIMEDOUT) wait.check();
             else if (errno != EINTR) throw_errno("mq_receive");
         }
     }
-
-    void close_sending() override { send(end_of_stream_message()); }
-    void peer_connected() override {
-        outgoing_->forget_name();
-        incoming_->forget_name();
-    }
-    void abandon_in_forked_child() override {
-        outgoing_->release_name_in_child();
-        incoming_->release_name_in_child();
-    }
-
-private:
-    std::unique_ptr<PosixQueue> outgoing_, incoming_;
-    std::size_t max_bytes_;
-    PeerAlive peer_alive_;
-    std::vector<std::byte> buffer_;
 };
 
 // ---- Boost.Interprocess message_queue ----
@@ -177,12 +188,9 @@ boost::posix_time::ptime bip_slice_from_now() {
            boost::posix_time::milliseconds(wait_slice.count());
 }
 
-class BipMqEndpoint : public Endpoint {
+class BipMqEndpoint : public TwoQueueEndpoint<BipQueue> {
 public:
-    BipMqEndpoint(std::unique_ptr<BipQueue> outgoing, std::unique_ptr<BipQueue> incoming, std::size_t max_bytes,
-                  PeerAlive peer_alive)
-        : outgoing_(std::move(outgoing)), incoming_(std::move(incoming)), max_bytes_(max_bytes),
-          peer_alive_(std::move(peer_alive)) {}
+    using TwoQueueEndpoint::TwoQueueEndpoint;
 
     void send(std::span<const std::byte> message) override {
         PatientWait wait(peer_alive_, "message_queue::send");
@@ -196,25 +204,8 @@ public:
         unsigned priority = 0;
         while (!incoming_->get().timed_receive(buffer_.data(), buffer_.size(), got, priority, bip_slice_from_now()))
             wait.check();
-        const std::span<const std::byte> message(buffer_.data(), got);
-        return is_end_of_stream(message) ? std::span<const std::byte>{} : message;
+        return received(got);
     }
-
-    void close_sending() override { send(end_of_stream_message()); }
-    void peer_connected() override {
-        outgoing_->forget_name();
-        incoming_->forget_name();
-    }
-    void abandon_in_forked_child() override {
-        outgoing_->release_name_in_child();
-        incoming_->release_name_in_child();
-    }
-
-private:
-    std::unique_ptr<BipQueue> outgoing_, incoming_;
-    std::size_t max_bytes_;
-    PeerAlive peer_alive_;
-    std::vector<std::byte> buffer_;
 };
 
 template <class Queue, class QueueEndpoint>

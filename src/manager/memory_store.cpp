@@ -2,18 +2,10 @@
 
 namespace tvp::manager {
 
-namespace {
-std::uint64_t appends(unsigned workers, std::uint64_t operations, Mix mix) {
-    std::uint64_t per_worker = 0;
-    for (std::uint64_t op = 0; op < operations; ++op) per_worker += writes(mix, op);
-    return per_worker * workers;
-}
-}  // namespace
-
 void MemoryStore::reset(unsigned workers, std::uint64_t operations, Mix mix) {
     dict_.clear();
     list_.clear();
-    list_.reserve(appends(workers, operations, mix));
+    list_.reserve(total_appends(workers, operations, mix));
 }
 
 void MemoryStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {

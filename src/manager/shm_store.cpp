@@ -35,12 +35,6 @@ namespace {
 
 constexpr const char* state_name = "tvp_manager_state";
 
-std::uint64_t appends(unsigned workers, std::uint64_t operations, Mix mix) {
-    std::uint64_t per_worker = 0;
-    for (std::uint64_t op = 0; op < operations; ++op) per_worker += writes(mix, op);
-    return per_worker * workers;
-}
-
 [[noreturn]] void too_small(const std::string& name, std::size_t size, const std::string& doing) {
     throw std::runtime_error("shared segment " + name + " (" + std::to_string(size) + " bytes) is too small " + doing);
 }
@@ -78,7 +72,7 @@ ShmStore ShmStore::open(const std::string& name) {
 }
 
 std::size_t ShmStore::bytes_needed(unsigned workers, std::uint64_t operations, Mix mix) {
-    return appends(workers, operations, mix) * sizeof(std::uint64_t) + workers * std::size_t{256} + (64 << 10);
+    return total_appends(workers, operations, mix) * sizeof(std::uint64_t) + workers * std::size_t{256} + (64 << 10);
 }
 
 ShmStore::ShmStore(ShmStore&& other) noexcept
@@ -95,7 +89,7 @@ void ShmStore::reset(unsigned workers, std::uint64_t operations, Mix mix) {
     state_->dict.clear();
     state_->list.clear();
     try {
-        state_->list.reserve(appends(workers, operations, mix));
+        state_->list.reserve(total_appends(workers, operations, mix));
     } catch (const bip::bad_alloc&) {
         too_small(name_, segment_->memory.get_size(),
                   "for " + std::to_string(workers) + " workers x " + std::to_string(operations) + " operations");

@@ -13,6 +13,12 @@ Mix parse_mix(std::string_view name) {
     throw std::invalid_argument("unknown mix '" + std::string(name) + "'");
 }
 
+std::uint64_t total_appends(unsigned workers, std::uint64_t operations, Mix mix) {
+    std::uint64_t per_worker = 0;
+    for (std::uint64_t op = 0; op < operations; ++op) per_worker += writes(mix, op);
+    return per_worker * workers;
+}
+
 std::string worker_key(std::uint64_t worker) { return "worker" + std::to_string(worker); }
 
 void verify(std::span<const std::uint64_t> list, const std::vector<std::pair<std::string, std::uint64_t>>& dict,

@@ -22,6 +22,8 @@ Mix parse_mix(std::string_view name);  // throws std::invalid_argument
 inline bool writes(Mix mix, std::uint64_t op) { return mix == Mix::write || op % 10 == 9; }
 // The list element a write appends.
 inline std::uint64_t list_entry(std::uint64_t worker, std::uint64_t op) { return (worker << 32) | op; }
+// How many list entries a run appends: its writes, over all workers.
+std::uint64_t total_appends(unsigned workers, std::uint64_t operations, Mix mix);
 // The dict key of a worker: "worker<N>".
 std::string worker_key(std::uint64_t worker);
 

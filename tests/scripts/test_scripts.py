@@ -60,6 +60,18 @@ class TableTest(unittest.TestCase):
         self.assertEqual(result.returncode, 2)
 
 
+class ReportTest(unittest.TestCase):
+    def test_prints_the_scenario_tables(self):
+        result = run("report", FIXTURES / "suite-quick.json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for heading in ["### create: median µs per worker", "### sumsq: the chapter's case", "### sumsq: crossover"]:
+            self.assertIn(heading, result.stdout)
+        self.assertIn("333333328333333350000000", result.stdout)
+
+    def test_a_missing_file_exits_2(self):
+        self.assertEqual(run("report", FIXTURES / "missing.json").returncode, 2)
+
+
 class PlotsTest(unittest.TestCase):
     def test_plots_are_written_headless(self):
         with tempfile.TemporaryDirectory() as scratch:
