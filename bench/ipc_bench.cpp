@@ -23,6 +23,7 @@
 #include "ipc/message.hpp"
 #include "ipc/peer.hpp"
 #include "ipc/peer_session.hpp"
+#include "ipc/spin.hpp"
 #include "launcher.hpp"
 #include "scenarios.hpp"
 
@@ -159,10 +160,7 @@ void ipc_benchmark(benchmark::State& state, IpcCase ipc_case) {
 // ---- baselines ----
 
 void spin_until(const std::atomic<std::uint64_t>& flag, std::uint64_t value) {
-    for (std::uint64_t round = 0; flag.load(std::memory_order_acquire) != value; ++round) {
-        if (round < 2000) _mm_pause();
-        else std::this_thread::yield();
-    }
+    for (std::uint64_t round = 0; flag.load(std::memory_order_acquire) != value; ++round) spin_once(round);
 }
 
 void atomic_pingpong(benchmark::State& state, Placement placement) {
@@ -179,8 +177,7 @@ void atomic_pingpong(benchmark::State& state, Placement placement) {
                     const std::uint64_t now = flag.load(std::memory_order_acquire);
                     if (now == stop) return;
                     if (now == seen) break;
-                    if (round < 2000) _mm_pause();
-                    else std::this_thread::yield();
+                    spin_once(round);
                 }
                 flag.store(seen + 1, std::memory_order_release);
             }

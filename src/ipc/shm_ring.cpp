@@ -23,6 +23,7 @@
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
 #include "ipc/patient_wait.hpp"
+#include "ipc/spin.hpp"
 #include "shared_memory.hpp"
 #include "system_error.hpp"
 #include "task_registry.hpp"
@@ -91,8 +92,7 @@ void wait_until(Ready ready, WaitMode mode, std::atomic<std::uint32_t>& signal,
     for (std::uint64_t round = 1;; ++round) {
         if (ready()) return;
         if (mode == WaitMode::spin) {
-            if (round < 2000) _mm_pause();
-            else ::sched_yield();
+            spin_once(round);
             if (round % 16384 == 0) patience.check();
         } else {
             sleeping.store(1);
@@ -206,13 +206,23 @@ private:
             wait_until([&] { return end - (known_consumed_ = control.consumed_lines.load(std::memory_order_acquire)) <= ring_lines; },
                        mode_, control.consumed_signal, control.producer_sleeping, patience);
         }
-        Line& line = lines[write_position_ % ring_lines];
+        const std::uint64_t first = write_position_ % ring_lines, next = (write_position_ + frame_lines) % ring_lines;
+        Line& line = lines[first];
         line.body_bytes = static_cast<std::uint32_t>(body.size());
         line.flags = flags;
         if (!body.empty()) copy_to_ring(line.body, body.data(), body.size());
-        // The next frame's line may hold an old stamp or payload bytes: zero it,
-        // so the consumer cannot take stale bytes for the next frame's stamp.
-        lines[(write_position_ + frame_lines) % ring_lines].stamp.store(0, std::memory_order_relaxed);
+        if (!(flags & skip_to_start))
+            for (std::uint64_t i = 1; i < frame_lines; ++i) holds_payload_[first + i] = 1;
+        holds_payload_[first] = 0;
+        // The consumer reads the next frame's line before that frame exists. An
+        // old stamp there is always below the sequence it waits for, but payload
+        // bytes from an earlier lap could be anything: zero those first. (Only
+        // then: a store to that line now would cost the small messages a second
+        // cache-line transfer on their critical path.)
+        if (holds_payload_[next]) {
+            lines[next].stamp.store(0, std::memory_order_relaxed);
+            holds_payload_[next] = 0;
+        }
         line.stamp.store(++sequence_, std::memory_order_release);
         write_position_ += frame_lines;
         signal(control.written_signal, control.consumer_sleeping);
@@ -242,6 +252,7 @@ private:
     std::uint64_t write_position_ = 0;
     std::uint64_t sequence_ = 0;
     std::uint64_t known_consumed_ = 0;
+    std::vector<std::uint8_t> holds_payload_ = std::vector<std::uint8_t>(ring_lines, 0);  // line starts with payload bytes
     // Consumer side.
     std::uint64_t read_position_ = 0;
     std::uint64_t next_sequence_ = 1;

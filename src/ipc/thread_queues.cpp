@@ -11,6 +11,7 @@
 
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
+#include "ipc/spin.hpp"
 
 namespace tvp::ipc {
 
@@ -66,11 +67,6 @@ struct ByteQueue {
     std::atomic<bool> closed{false};
 };
 
-void pause_or_yield(std::uint64_t round) {
-    if (round < 2000) _mm_pause();
-    else ::sched_yield();  // both threads on one CPU must still take turns
-}
-
 class SpscEndpoint : public Endpoint {
 public:
     SpscEndpoint(std::shared_ptr<ByteQueue> outgoing, std::shared_ptr<ByteQueue> incoming)
@@ -81,7 +77,7 @@ public:
         for (std::uint64_t round = 0; done < message.size(); ++round) {
             const std::size_t pushed = outgoing_->bytes.push(message.data() + done, message.size() - done);
             done += pushed;
-            if (pushed == 0) pause_or_yield(round);
+            if (pushed == 0) spin_once(round);
             else round = 0;
         }
     }
@@ -111,7 +107,7 @@ private:
                 if (done == 0 && at_boundary) return false;
                 throw std::runtime_error("spsc: stream closed in the middle of a message");
             }
-            pause_or_yield(round);
+            spin_once(round);
         }
         return true;
     }
