@@ -3,11 +3,14 @@
 
 #include <chrono>
 #include <csignal>
+#include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "ipc/affinity.hpp"
 #include "ipc/message.hpp"
 #include "ipc/peer_session.hpp"
+#include "ipc/shm_ring_layout.hpp"
 #include "test_support.hpp"
 
 namespace tvp::ipc {
@@ -178,6 +181,37 @@ std::vector<IpcParam> process_links() {
 
 INSTANTIATE_TEST_SUITE_P(AllMechanisms, IpcTest, ::testing::ValuesIn(all_links()), param_name);
 INSTANTIATE_TEST_SUITE_P(ProcessPeers, IpcProcessPeerTest, ::testing::ValuesIn(process_links()), param_name);
+
+// The ring's consumer looks at the line where the next frame will start before
+// the producer writes it. Built here: line 1 starts with old payload (from a
+// 100-line frame a lap ago) whose first word equals the very sequence number
+// the consumer waits for next. It must not pass for a stamp: with no producer
+// left, the consumer must report the dead peer rather than return a message.
+TEST(ShmRing, StalePayloadIsNeverTakenForAFrameStamp) {
+    bool producer_alive = true;
+    Link link = make_link({.mechanism = Mechanism::shm_ring, .wait = WaitMode::spin, .max_message_bytes = 0,
+                           .backend = Backend::fork},
+                          {});
+    auto consumer = open_peer_endpoint(link.peer_arguments, [&] { return producer_alive; });
+    // Frame 1 covers lines 0..99; frames 2..N-99 take one line each up to the
+    // ring's end; the next lap starts with a one-line frame at line 0, after
+    // which the consumer waits for frame N-97 at line 1.
+    const std::uint64_t awaited = ring::lines - 97;
+    // Every line of it starts like a finished one-fragment frame of 8 bytes
+    // stamped `awaited` (stamp word, then body length 8 and flags "last").
+    std::vector<std::uint64_t> big((100 * ring::line_bytes - ring::frame_header_bytes) / 8);
+    for (std::size_t w = 0; w < big.size(); ++w) big[w] = w % 2 == 0 ? awaited : (std::uint64_t{1} << 32) | 8;
+    std::vector<std::uint64_t> small(1, 7);
+    auto send_and_receive = [&](const std::vector<std::uint64_t>& words) {
+        link.parent->send(std::as_bytes(std::span(words)));
+        const auto received = consumer->receive();
+        ASSERT_EQ(received.size(), words.size() * 8);
+    };
+    send_and_receive(big);
+    for (std::uint64_t line = 100; line <= ring::lines; ++line) send_and_receive(small);  // the last one lands on line 0
+    producer_alive = false;
+    EXPECT_THROW(consumer->receive(), std::runtime_error);
+}
 
 TEST(Mechanisms, PosixQueuesRefuseMessagesAboveTheLimitWithAClearError) {
     try {

@@ -23,6 +23,7 @@
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
 #include "ipc/patient_wait.hpp"
+#include "ipc/shm_ring_layout.hpp"
 #include "ipc/spin.hpp"
 #include "shared_memory.hpp"
 #include "system_error.hpp"
@@ -32,12 +33,10 @@ namespace tvp::ipc {
 
 namespace {
 
-constexpr std::size_t line_bytes = 64;
-constexpr std::uint64_t ring_lines = (std::size_t{1} << 20) / line_bytes;  // 1 MiB per direction
-// A frame carries one message, or one fragment of a larger one; a quarter of
-// the ring at most, so that several are in flight.
-constexpr std::size_t frame_header_bytes = 16;  // stamp, body length, flags
-constexpr std::size_t max_frame_body = ring_lines * line_bytes / 4 - frame_header_bytes;
+using ring::frame_header_bytes;
+using ring::line_bytes;
+using ring::max_frame_body;
+constexpr std::uint64_t ring_lines = ring::lines;
 
 enum FrameFlags : std::uint32_t { last_fragment = 1, skip_to_start = 2 };
 
