@@ -8,13 +8,10 @@
 // Baselines (scenario `ipc_baseline`): an atomic ping-pong between two threads
 // on one cache line (the floor for a shared-memory round trip) and memcpy of
 // each message size (the ceiling for streaming).
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <fstream>
-#include <immintrin.h>
 #include <thread>
 
 #include "bench_support.hpp"
@@ -53,12 +50,6 @@ struct IpcCase {
 // Messages per timed iteration when streaming: about 4 MiB, at least 4 messages.
 std::uint64_t batch_size(std::size_t payload_bytes) {
     return std::clamp<std::uint64_t>((std::size_t{4} << 20) / (payload_bytes + sizeof(MessageHeader)), 4, 4096);
-}
-
-double self_cpu_seconds() {
-    rusage usage{};
-    ::getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
 }
 
 double percentile(std::vector<std::int64_t>& samples, double fraction) {
@@ -144,7 +135,7 @@ void ipc_benchmark(benchmark::State& state, IpcCase ipc_case) {
                                   .cpu = peer_cpu(ipc_case.placement)};
         PeerSession session({.backend = ipc_case.backend, .mechanism = ipc_case.mechanism, .wait = ipc_case.wait,
                              .peer = options});
-        const double cpu_before = self_cpu_seconds() + children_cpu_seconds();
+        const double cpu_before = process_and_children_cpu_seconds();
         if (ipc_case.mode == Mode::latency)
             measure_latency(state, session, ipc_case.payload_bytes);
         else
@@ -153,7 +144,7 @@ void ipc_benchmark(benchmark::State& state, IpcCase ipc_case) {
         const double messages = static_cast<double>(state.iterations()) *
                                 (ipc_case.mode == Mode::latency ? 2.0 : static_cast<double>(batch));
         state.counters["cpu_us_per_message"] =
-            (self_cpu_seconds() + children_cpu_seconds() - cpu_before) * 1e6 / std::max(messages, 1.0);
+            (process_and_children_cpu_seconds() - cpu_before) * 1e6 / std::max(messages, 1.0);
     });
 }
 

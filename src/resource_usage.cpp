@@ -16,4 +16,10 @@ double children_cpu_seconds() {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+double self_cpu_seconds() {
+    rusage usage{};
+    if (::getrusage(RUSAGE_SELF, &usage) != 0) throw_errno("getrusage(RUSAGE_SELF)");
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 }  // namespace tvp

@@ -5,5 +5,9 @@
 namespace tvp {
 
 double children_cpu_seconds();
+// CPU seconds of this process, all its threads together.
+double self_cpu_seconds();
+// This process and its waited-for children: what a benchmark's work cost in CPU.
+inline double process_and_children_cpu_seconds() { return self_cpu_seconds() + children_cpu_seconds(); }
 
 }  // namespace tvp

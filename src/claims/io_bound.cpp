@@ -15,12 +15,6 @@ namespace tvp::claims {
 
 namespace {
 
-double self_cpu_seconds() {
-    rusage usage{};
-    ::getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
-}
-
 // Threads of this user's processes now (what RLIMIT_NPROC counts), from /proc.
 unsigned tasks_of_this_user() {
     unsigned count = 0;
@@ -82,12 +76,12 @@ IoBoundRun run_io_bound(Backend backend, unsigned workers, unsigned waits_per_wo
             return 0;
         };
     const std::vector<Task> tasks(workers, task);
-    const double cpu_before = self_cpu_seconds() + children_cpu_seconds();
+    const double cpu_before = process_and_children_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     run_all(launcher, tasks);
     IoBoundRun run;
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    run.cpu_seconds = self_cpu_seconds() + children_cpu_seconds() - cpu_before;
+    run.cpu_seconds = process_and_children_cpu_seconds() - cpu_before;
     run.waits = std::uint64_t{workers} * waits_per_worker;
     return run;
 }
