@@ -10,6 +10,7 @@
 #include "build_info.hpp"
 #include "scenarios.hpp"
 #include "suite_options.hpp"
+#include "segment_janitor.hpp"
 #include "task_registry.hpp"
 
 int main(int argc, char** argv) {
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    tvp::start_segment_janitor();
     // A peer that closes its pipe is an error to report (EPIPE), not a reason to die.
     std::signal(SIGPIPE, SIG_IGN);
     int benchmark_argc = static_cast<int>(command_line.benchmark_args.size());

@@ -1,7 +1,13 @@
 // The bench binary's command line, run as a user would run it.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
+#include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 
@@ -74,6 +80,40 @@ TEST(BenchCommandLine, AMissingWorkerExecutableIsAnErrorNotACrash) {
     EXPECT_NE(result.output.find("posix_spawn /nonexistent/tvp_worker: No such file or directory"),
               std::string::npos)
         << result.output;
+}
+
+// True once `condition` holds, polling for up to `seconds`.
+template <class Condition>
+bool eventually(Condition condition, int seconds) {
+    for (int i = 0; i < seconds * 100; ++i) {
+        if (condition()) return true;
+        ::usleep(10'000);
+    }
+    return condition();
+}
+
+bool has_segments_of(pid_t pid) {
+    const std::string prefix = "tvp-" + std::to_string(pid) + "-";
+    for (const auto& entry : std::filesystem::directory_iterator("/dev/shm"))
+        if (entry.path().filename().string().starts_with(prefix)) return true;
+    return false;
+}
+
+TEST(BenchCommandLine, AKilledBenchLeavesNothingInDevShm) {
+    const std::string bench = (testing::build_directory() / "bench").string();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const int null = ::open("/dev/null", O_WRONLY);
+        ::dup2(null, STDOUT_FILENO);
+        ::dup2(null, STDERR_FILENO);
+        ::execl(bench.c_str(), bench.c_str(), "--benchmark_filter=manager/fork/store:shm/workers:1/mix:write",
+                "--benchmark_min_time=60", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ASSERT_TRUE(eventually([&] { return has_segments_of(pid); }, 20)) << "the benchmark never made its segment";
+    ::kill(pid, SIGKILL);  // no destructor runs: only the janitor can clean up
+    ::waitpid(pid, nullptr, 0);
+    EXPECT_TRUE(eventually([&] { return !has_segments_of(pid); }, 10)) << "a segment of the killed bench was left";
 }
 
 TEST(BenchCommandLine, RunsAsAWorkerWhenGivenATaskName) {
