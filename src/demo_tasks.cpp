@@ -1,12 +1,11 @@
 #include "demo_tasks.hpp"
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <thread>
 
+#include "resource_usage.hpp"
 #include "shared_memory.hpp"
 #include "task_registry.hpp"
 
@@ -41,8 +40,7 @@ int exit_with_task(std::span<const std::string> args) { return integer_argument<
 
 int raise_signal_task(std::span<const std::string> args) {
     const int signal = integer_argument<int>(args, 0, "signal number");
-    const rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);  // a crash on purpose needs no core dump
+    disable_core_dumps();
     std::signal(signal, SIG_DFL);
     std::raise(signal);
     return 0;  // reached only for a signal whose default action is to ignore it

@@ -59,14 +59,18 @@ void require_success(std::span<const ExitStatus> statuses) {
                                      " " + statuses[i].describe());
 }
 
+std::vector<ExitStatus> join_all(std::span<const std::unique_ptr<RunningWorker>> running) {
+    std::vector<ExitStatus> statuses;
+    statuses.reserve(running.size());
+    for (const auto& worker : running) statuses.push_back(worker->join());
+    return statuses;
+}
+
 void run_all(const Launcher& launcher, std::span<const Task> tasks) {
     std::vector<std::unique_ptr<RunningWorker>> running;
     running.reserve(tasks.size());
     for (const Task& task : tasks) running.push_back(launcher.start(task));
-    std::vector<ExitStatus> statuses;
-    statuses.reserve(running.size());
-    for (auto& worker : running) statuses.push_back(worker->join());
-    require_success(statuses);
+    require_success(join_all(running));
 }
 
 }  // namespace tvp

@@ -42,7 +42,6 @@ public:
     explicit Launcher(Backend backend, std::filesystem::path worker_executable = {});
 
     Backend backend() const { return backend_; }
-    const std::filesystem::path& worker_executable() const { return worker_executable_; }
 
     // Starts the task. Throws std::system_error if the worker cannot be started
     // (for the spawned back-ends: naming the executable and the errno text), and
@@ -66,6 +65,9 @@ namespace tvp {
 // have been joined, throws std::runtime_error naming the first worker that did
 // not succeed (with its exit code or signal).
 void run_all(const Launcher& launcher, std::span<const Task> tasks);
+
+// Joins every worker, in order, and returns how each ended.
+std::vector<ExitStatus> join_all(std::span<const std::unique_ptr<RunningWorker>> running);
 
 // Throws std::runtime_error if any status is not a success: "worker 3 of 4 exited with code 2".
 void require_success(std::span<const ExitStatus> statuses);

@@ -25,13 +25,13 @@ ParallelSumOfSquares::ParallelSumOfSquares(const Launcher& launcher, unsigned wo
     slots_ = {new (shared_slots_->data()) PartialSum[workers], workers};
 }
 
-Task ParallelSumOfSquares::task_for(std::size_t slot, IndexRange range) {
-    if (runs_worker_executable(launcher_.backend()))
+Task partial_sum_task(Backend backend, PartialSum* slots, const std::string& segment_name, std::size_t slot,
+                      IndexRange range) {
+    if (runs_worker_executable(backend))
         return {.name = "sumsq_partial",
-                .args = {shared_slots_->name(), std::to_string(slot), std::to_string(range.begin),
-                         std::to_string(range.end)},
+                .args = {segment_name, std::to_string(slot), std::to_string(range.begin), std::to_string(range.end)},
                 .function = {}};
-    return {.name = {}, .args = {}, .function = [target = &slots_[slot], range] {
+    return {.name = {}, .args = {}, .function = [target = slots + slot, range] {
                 compute_partial_sum(*target, range);
                 return 0;
             }};
@@ -43,7 +43,8 @@ uint128 ParallelSumOfSquares::run(std::uint64_t n) {
     tasks.reserve(ranges.size());
     for (std::size_t i = 0; i < ranges.size(); ++i) {
         slots_[i] = PartialSum{};
-        tasks.push_back(task_for(i, ranges[i]));
+        tasks.push_back(partial_sum_task(launcher_.backend(), slots_.data(),
+                                         shared_slots_ ? shared_slots_->name() : std::string(), i, ranges[i]));
     }
     run_all(launcher_, tasks);
 

@@ -12,6 +12,12 @@
 
 namespace tvp {
 
+// A worker that sums `range` into slot `slot` of `slots`: a function for threads
+// and fork; for the spawned back-ends the sumsq_partial task, which finds the
+// slots by the name of the segment that holds them.
+Task partial_sum_task(Backend backend, PartialSum* slots, const std::string& segment_name, std::size_t slot,
+                      IndexRange range);
+
 class ParallelSumOfSquares {
 public:
     // Makes the partial-sum slots where each back-end can see them: an array for
@@ -26,8 +32,6 @@ public:
     unsigned workers() const { return static_cast<unsigned>(slots_.size()); }
 
 private:
-    Task task_for(std::size_t slot, IndexRange range);
-
     const Launcher& launcher_;
     std::vector<PartialSum> thread_slots_;
     std::unique_ptr<SharedMemory> shared_slots_;

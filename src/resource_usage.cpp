@@ -16,6 +16,11 @@ double children_cpu_seconds() {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+void disable_core_dumps() noexcept {
+    const rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+}
+
 double self_cpu_seconds() {
     rusage usage{};
     if (::getrusage(RUSAGE_SELF, &usage) != 0) throw_errno("getrusage(RUSAGE_SELF)");

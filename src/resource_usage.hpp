@@ -5,6 +5,8 @@
 namespace tvp {
 
 double children_cpu_seconds();
+// For a process about to crash on purpose: no core dump to write.
+void disable_core_dumps() noexcept;
 // CPU seconds of this process, all its threads together.
 double self_cpu_seconds();
 // This process and its waited-for children: what a benchmark's work cost in CPU.

@@ -11,7 +11,6 @@ public:
     TouchedMemory(const TouchedMemory&) = delete;
     TouchedMemory& operator=(const TouchedMemory&) = delete;
     ~TouchedMemory();
-    std::size_t bytes() const { return bytes_; }
 
 private:
     void* address_ = nullptr;

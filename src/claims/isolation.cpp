@@ -1,6 +1,5 @@
 #include "claims/isolation.hpp"
 
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,7 +8,8 @@
 
 #include "child_process.hpp"
 #include "launcher.hpp"
-#include "partial_sum.hpp"
+#include "parallel_sumsq.hpp"
+#include "resource_usage.hpp"
 #include "shared_memory.hpp"
 
 namespace tvp::claims {
@@ -21,21 +21,8 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 [[noreturn]] void crash() {
-    const rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);  // a crash on purpose needs no core dump
+    disable_core_dumps();
     std::abort();
-}
-
-Task partial_sum_task(Backend backend, SharedMemory& slots, std::size_t slot, IndexRange range) {
-    if (runs_worker_executable(backend))
-        return {.name = "sumsq_partial",
-                .args = {slots.name(), std::to_string(slot), std::to_string(range.begin), std::to_string(range.end)},
-                .function = {}};
-    PartialSum* target = slots.as<PartialSum>() + slot;
-    return {.name = {}, .args = {}, .function = [target, range] {
-                compute_partial_sum(*target, range);
-                return 0;
-            }};
 }
 
 Task crash_task(Backend backend) {
@@ -53,16 +40,19 @@ IsolationRun crash_a_process(Backend backend, unsigned workers, std::uint64_t n)
     const auto start = Clock::now();
     std::vector<std::unique_ptr<RunningWorker>> running;
     for (unsigned i = 0; i < workers; ++i)
-        running.push_back(launcher.start(i == crashing ? crash_task(backend) : partial_sum_task(backend, slots, i, ranges[i])));
+        running.push_back(launcher.start(i == crashing ? crash_task(backend)
+                                                       : partial_sum_task(backend, slots.as<PartialSum>(), slots.name(), i,
+                                                                          ranges[i])));
+    const std::vector<ExitStatus> statuses = join_all(running);
     for (unsigned i = 0; i < workers; ++i) {
-        const ExitStatus status = running[i]->join();
-        if (i == crashing) run.crash = "worker " + status.describe();
-        else if (status.success() && slots.as<PartialSum>()[i].written == 1) ++run.survivors;
+        if (i == crashing) run.crash = "worker " + statuses[i].describe();
+        else if (statuses[i].success() && slots.as<PartialSum>()[i].written == 1) ++run.survivors;
     }
     run.detect_seconds = seconds_since(start);
 
     const auto replace = Clock::now();
-    const ExitStatus redo = launcher.start(partial_sum_task(backend, slots, crashing, ranges[crashing]))->join();
+    const ExitStatus redo =
+        launcher.start(partial_sum_task(backend, slots.as<PartialSum>(), slots.name(), crashing, ranges[crashing]))->join();
     run.replace_seconds = seconds_since(replace);
 
     uint128 total = 0;
@@ -84,18 +74,13 @@ ExitStatus run_thread_sandbox(unsigned workers, std::uint64_t n, bool with_crash
         const std::vector<IndexRange> ranges = split_work(n, workers);
         std::vector<std::unique_ptr<RunningWorker>> running;
         for (unsigned i = 0; i < workers; ++i) {
-            Task task{.name = {}, .args = {}, .function = [&slots, &ranges, i] {
-                          compute_partial_sum(slots[i], ranges[i]);
-                          return 0;
-                      }};
-            if (with_crash && i == workers / 2) task.function = []() -> int { crash(); };
-            running.push_back(threads.start(task));
+            running.push_back(threads.start(with_crash && i == workers / 2
+                                                ? crash_task(Backend::thread)
+                                                : partial_sum_task(Backend::thread, slots.data(), {}, i, ranges[i])));
         }
+        join_all(running);
         uint128 sum = 0;
-        for (unsigned i = 0; i < workers; ++i) {
-            running[i]->join();
-            sum += slots[i].value;
-        }
+        for (const PartialSum& slot : slots) sum += slot.value;
         const bool sent = ::write(pipe_ends[1], &sum, sizeof sum) == static_cast<ssize_t>(sizeof sum);
         ::_exit(sent ? 0 : 1);
     }

@@ -74,9 +74,7 @@ WorkerMemory measure_worker_memory(Backend backend, unsigned workers, std::span<
         }
     }
     gate.release();
-    std::vector<ExitStatus> statuses;
-    for (auto& worker : running) statuses.push_back(worker->join());
-    require_success(statuses);
+    require_success(join_all(running));
     return result;
 }
 

@@ -34,7 +34,6 @@ public:
     explicit MessageWriter(std::size_t payload_bytes);
     // The whole message (header + payload) for this sequence number, stamped now.
     std::span<const std::byte> next(std::uint64_t sequence, MessageHeader::Kind kind = MessageHeader::data);
-    std::size_t message_bytes() const { return buffer_.size(); }
 
 private:
     std::vector<std::byte> buffer_;
