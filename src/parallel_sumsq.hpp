@@ -36,6 +36,8 @@ private:
     std::vector<PartialSum> thread_slots_;
     std::unique_ptr<SharedMemory> shared_slots_;
     std::span<PartialSum> slots_;
+    std::vector<Task> tasks_;  // for tasks_n_
+    std::uint64_t tasks_n_ = 0;
 };
 
 }  // namespace tvp
