@@ -11,6 +11,14 @@ std::string benchmark_name(std::initializer_list<std::string_view> parts) {
     return name;
 }
 
+void report_verified(benchmark::State& state, std::uint64_t verified_iterations) {
+    state.counters["verified"] = static_cast<double>(verified_iterations);
+    if (verified_iterations != static_cast<std::uint64_t>(state.iterations()))
+        state.SkipWithError(("only " + std::to_string(verified_iterations) + " of " +
+                             std::to_string(state.iterations()) + " iterations were verified")
+                                .c_str());
+}
+
 double LoopMeter::finish(benchmark::State& state) {
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double iterations = static_cast<double>(state.iterations());

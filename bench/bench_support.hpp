@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <initializer_list>
 #include <string>
@@ -30,6 +31,11 @@ void run_or_skip(benchmark::State& state, Body&& body) {
         state.SkipWithError(error.what());
     }
 }
+
+// Proof that the benchmark checked what it measured: the counter `verified`
+// holds how many timed iterations had their result verified, and a benchmark
+// that verified fewer than it ran reports an error instead of a time.
+void report_verified(benchmark::State& state, std::uint64_t verified_iterations);
 
 // Measures the timed loop from outside: wall seconds and children's CPU seconds
 // between construction and finish(), for per-iteration counters.

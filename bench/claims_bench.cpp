@@ -25,13 +25,16 @@ void memory_per_worker(benchmark::State& state, Backend backend, unsigned worker
         // children then copy each page they write.
         std::vector<std::byte> parent_buffer(write_mib << 20, std::byte{1});
         double rss = 0, pss = 0;
+        std::uint64_t verified = 0;
         for (auto _ : state) {
             const WorkerMemory memory = measure_worker_memory(backend, workers, parent_buffer);
             if (memory.pss_bytes_per_worker > memory.rss_bytes_per_worker + 4096)
                 throw std::runtime_error("Pss above Rss: the measurement is wrong");
             rss += memory.rss_bytes_per_worker;
             pss += memory.pss_bytes_per_worker;
+            ++verified;
         }
+        report_verified(state, verified);
         state.counters["rss_bytes_per_worker"] = benchmark::Counter(rss, benchmark::Counter::kAvgIterations);
         state.counters["pss_bytes_per_worker"] = benchmark::Counter(pss, benchmark::Counter::kAvgIterations);
     });
@@ -41,15 +44,21 @@ void io_bound(benchmark::State& state, Backend backend, unsigned workers) {
     run_or_skip(state, [&] {
         if (auto reason = would_not_fit(backend, workers)) throw std::runtime_error("skipped: " + *reason);
         double seconds = 0, cpu = 0, waits = 0;
+        std::uint64_t verified = 0;
         for (auto _ : state) {
             const IoBoundRun run = run_io_bound(backend, workers, waits_per_worker, wait_period);
             // Each worker waits its full time: a run shorter than that skipped waits.
             if (run.seconds < waits_per_worker * std::chrono::duration<double>(wait_period).count())
                 throw std::runtime_error("a run ended before its workers could have waited");
+            if (run.waits != std::uint64_t{workers} * waits_per_worker)
+                throw std::runtime_error(std::to_string(run.waits) + " waits completed, " +
+                                         std::to_string(workers * waits_per_worker) + " were started");
             seconds += run.seconds;
             cpu += run.cpu_seconds;
             waits += static_cast<double>(run.waits);
+            ++verified;
         }
+        report_verified(state, verified);
         state.counters["waits_per_second"] = waits / seconds;
         state.counters["cpu_us_per_wait"] = cpu * 1e6 / waits;
     });
@@ -59,6 +68,7 @@ void isolation(benchmark::State& state, Backend backend, unsigned workers) {
     run_or_skip(state, [&] {
         constexpr std::uint64_t n = 10'000'000;
         double detect = 0, replace = 0;
+        std::uint64_t verified = 0;
         IsolationRun run;
         for (auto _ : state) {
             run = crash_one_worker(backend, workers, n);
@@ -69,7 +79,9 @@ void isolation(benchmark::State& state, Backend backend, unsigned workers) {
                                          " survivors, sum " + (run.sum_correct ? "correct" : "wrong"));
             detect += run.detect_seconds;
             replace += run.replace_seconds;
+            ++verified;
         }
+        report_verified(state, verified);
         const double iterations = static_cast<double>(state.iterations());
         state.counters["detect_ms"] = detect * 1e3 / iterations;
         state.counters["replace_ms"] = replace * 1e3 / iterations;

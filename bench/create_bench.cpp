@@ -53,13 +53,16 @@ void create_workers(benchmark::State& state, Backend backend, Api api, unsigned 
         const std::vector<Task> tasks(workers, idle);
 
         LoopMeter meter;
+        std::uint64_t verified = 0;
         for (auto _ : state) {
             if (api == Api::function)
                 run_all(launcher, tasks);
             else
                 start_and_join_idle_workers(launcher, workers);
+            ++verified;  // every worker ran and exited with 0 (else run_all threw)
         }
         report_per_worker(state, meter, workers);
+        report_verified(state, verified);
     });
 }
 
@@ -71,13 +74,17 @@ void raw_pthread(benchmark::State& state, unsigned workers) {
     run_or_skip(state, [&] {
         std::vector<pthread_t> threads(workers);
         LoopMeter meter;
+        std::uint64_t verified = 0;
         for (auto _ : state) {
             for (pthread_t& thread : threads)
                 if (int error = pthread_create(&thread, nullptr, do_nothing, nullptr))
                     throw_system_error(error, "pthread_create");
-            for (pthread_t thread : threads) pthread_join(thread, nullptr);
+            for (pthread_t thread : threads)
+                if (int error = pthread_join(thread, nullptr)) throw_system_error(error, "pthread_join");
+            ++verified;
         }
         report_per_worker(state, meter, workers);
+        report_verified(state, verified);
     });
 }
 
@@ -95,6 +102,7 @@ void raw_fork(benchmark::State& state, unsigned workers, std::size_t parent_mib)
         std::vector<ChildProcess> children;
         children.reserve(workers);
         LoopMeter meter;
+        std::uint64_t verified = 0;
         for (auto _ : state) {
             for (unsigned i = 0; i < workers; ++i) {
                 const pid_t pid = ::fork();
@@ -102,9 +110,11 @@ void raw_fork(benchmark::State& state, unsigned workers, std::size_t parent_mib)
                 if (pid == 0) ::_exit(0);
                 children.emplace_back(pid);
             }
-            join_children(children);
+            join_children(children);  // throws unless every child exited with 0
+            ++verified;
         }
         report_per_worker(state, meter, workers);
+        report_verified(state, verified);
     });
 }
 
@@ -117,6 +127,7 @@ void raw_posix_spawn(benchmark::State& state, unsigned workers, std::size_t pare
         std::vector<ChildProcess> children;
         children.reserve(workers);
         LoopMeter meter;
+        std::uint64_t verified = 0;
         for (auto _ : state) {
             for (unsigned i = 0; i < workers; ++i) {
                 pid_t pid = -1;
@@ -124,9 +135,11 @@ void raw_posix_spawn(benchmark::State& state, unsigned workers, std::size_t pare
                     throw_system_error(error, "posix_spawn " + path);
                 children.emplace_back(pid);
             }
-            join_children(children);
+            join_children(children);  // throws unless every child exited with 0
+            ++verified;
         }
         report_per_worker(state, meter, workers);
+        report_verified(state, verified);
     });
 }
 
@@ -139,8 +152,9 @@ benchmark::internal::Benchmark* configure(benchmark::internal::Benchmark* benchm
 void register_create_benchmarks(const SuiteOptions& options) {
     const std::filesystem::path worker = options.worker_executable.empty() ? default_worker_executable()
                                                                             : options.worker_executable;
-    const std::filesystem::path noop_program = worker.parent_path() / "noop_static";
     const std::filesystem::path bench_itself = std::filesystem::read_symlink("/proc/self/exe");
+    // The raw baseline always runs the static no-op built beside bench, whatever --worker_exe says.
+    const std::filesystem::path noop_program = bench_itself.parent_path() / "noop_static";
 
     auto register_backend = [&](Backend backend, Api api, unsigned workers, std::size_t mib, std::string suffix = {},
                                 std::filesystem::path executable = {}) {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "bench_support.hpp"
+#include "latency_stats.hpp"
 #include "ipc/affinity.hpp"
 #include "ipc/endpoint.hpp"
 #include "ipc/message.hpp"
@@ -33,7 +34,6 @@ using namespace tvp::ipc;
 constexpr std::size_t message_sizes[] = {8, 64, 4096, 65536, 1 << 20};
 constexpr Placement placements[] = {Placement::same, Placement::cross, Placement::any};
 constexpr double ipc_min_time = 0.05;
-constexpr std::size_t max_latency_samples = 1 << 20;
 
 enum class Mode { latency, throughput };
 
@@ -52,13 +52,6 @@ std::uint64_t batch_size(std::size_t payload_bytes) {
     return std::clamp<std::uint64_t>((std::size_t{4} << 20) / (payload_bytes + sizeof(MessageHeader)), 4, 4096);
 }
 
-double percentile(std::vector<std::int64_t>& samples, double fraction) {
-    if (samples.empty()) return 0;
-    const std::size_t index = std::min(samples.size() - 1, static_cast<std::size_t>(fraction * samples.size()));
-    std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index), samples.end());
-    return static_cast<double>(samples[index]) / 1e3;
-}
-
 struct RoundTrip {
     std::int64_t sent_ns;        // our request's send time
     std::int64_t reply_sent_ns;  // the peer's reply's send time (its CLOCK_MONOTONIC)
@@ -74,29 +67,25 @@ RoundTrip round_trip(PeerSession& session, MessageWriter& writer, MessageChecker
     return {sent_ns, checker.check(reply).sent_ns};
 }
 
+// Each timed iteration is one verified round trip; Google Benchmark runs a
+// fixed number of them (--round_trips), so the sample is sized for its percentiles.
 void measure_latency(benchmark::State& state, PeerSession& session, std::size_t payload_bytes) {
     MessageWriter writer(payload_bytes);
     MessageChecker checker(payload_bytes);
     round_trip(session, writer, checker, 0);  // warm-up, untimed
     std::vector<std::int64_t> one_way, round_trips;
-    one_way.reserve(max_latency_samples);
-    round_trips.reserve(max_latency_samples);
+    one_way.reserve(static_cast<std::size_t>(state.max_iterations));
+    round_trips.reserve(static_cast<std::size_t>(state.max_iterations));
     std::uint64_t sequence = 1;
     for (auto _ : state) {
         const RoundTrip times = round_trip(session, writer, checker, sequence++);
         const std::int64_t now = monotonic_ns();
         // The reply's own timestamp gives the peer -> parent leg: clocks on both sides.
-        if (one_way.size() < max_latency_samples) {
-            one_way.push_back(now - times.reply_sent_ns);
-            round_trips.push_back(now - times.sent_ns);
-        }
+        one_way.push_back(now - times.reply_sent_ns);
+        round_trips.push_back(now - times.sent_ns);
     }
-    state.counters["round_trip_p50_us"] = percentile(round_trips, 0.50);
-    state.counters["round_trip_p99_us"] = percentile(round_trips, 0.99);
-    state.counters["one_way_p50_us"] = percentile(one_way, 0.50);
-    state.counters["one_way_p99_us"] = percentile(one_way, 0.99);
-    state.counters["one_way_p999_us"] = percentile(one_way, 0.999);
-    state.counters["samples"] = static_cast<double>(one_way.size());
+    report_verified(state, checker.next_sequence() - 1);  // the replies checked, less the warm-up's
+    report_latency_percentiles(state, std::move(round_trips), std::move(one_way));
 }
 
 void expect_ack(Endpoint& endpoint, std::uint64_t count) {
@@ -117,7 +106,12 @@ void measure_throughput(benchmark::State& state, PeerSession& session, std::size
         expect_ack(session.endpoint(), sequence);
     };
     send_batch();  // warm-up, untimed
-    for (auto _ : state) send_batch();
+    std::uint64_t verified = 0;
+    for (auto _ : state) {
+        send_batch();
+        ++verified;  // the consumer acknowledged every message of the batch, verified
+    }
+    report_verified(state, verified);
     const auto messages = static_cast<std::int64_t>(state.iterations() * batch);
     state.SetItemsProcessed(messages);
     state.SetBytesProcessed(messages * static_cast<std::int64_t>(payload_bytes));
@@ -180,6 +174,7 @@ void atomic_pingpong(benchmark::State& state, Placement placement) {
             value += 2;
         }
         flag.store(stop, std::memory_order_release);
+        report_verified(state, value / 2);  // each round trip saw the peer's answer
     });
 }
 
@@ -192,7 +187,11 @@ void memcpy_bandwidth(benchmark::State& state, std::size_t bytes) {
             benchmark::ClobberMemory();
         }
     }
-    if (target.back() != std::byte{1}) state.SkipWithError("memcpy copied the wrong bytes");
+    if (target.front() != std::byte{1} || target.back() != std::byte{1}) {
+        state.SkipWithError("memcpy copied the wrong bytes");
+        return;
+    }
+    report_verified(state, state.iterations());
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * batch * bytes));
 }
 
@@ -213,18 +212,22 @@ std::size_t posix_mq_message_limit() {
     return limit;
 }
 
-void register_case(const IpcCase& ipc_case) {
+// Latency runs are sized by round trips (enough for their percentiles), not by time.
+void register_case(const IpcCase& ipc_case, std::uint64_t round_trips) {
     static const std::size_t mq_limit = posix_mq_message_limit();
     if (ipc_case.mechanism == Mechanism::posix_mq && ipc_case.payload_bytes + sizeof(MessageHeader) > mq_limit) return;
-    benchmark::RegisterBenchmark(case_name(ipc_case).c_str(), ipc_benchmark, ipc_case)
-        ->UseRealTime()
-        ->Unit(benchmark::kMicrosecond)
-        ->MinTime(ipc_min_time);
+    auto* registered = benchmark::RegisterBenchmark(case_name(ipc_case).c_str(), ipc_benchmark, ipc_case)
+                           ->UseRealTime()
+                           ->Unit(benchmark::kMicrosecond);
+    if (ipc_case.mode == Mode::latency)
+        registered->Iterations(static_cast<benchmark::IterationCount>(round_trips));
+    else
+        registered->MinTime(ipc_min_time);
 }
 
 }  // namespace
 
-void register_ipc_benchmarks(const SuiteOptions&) {
+void register_ipc_benchmarks(const SuiteOptions& options) {
     constexpr Mechanism queue_mechanisms[] = {Mechanism::mutex_cv, Mechanism::spsc, Mechanism::posix_mq,
                                               Mechanism::bip_mq, Mechanism::shm_ring};
     constexpr Mechanism pipe_mechanisms[] = {Mechanism::pipe, Mechanism::socketpair};
@@ -236,14 +239,14 @@ void register_ipc_benchmarks(const SuiteOptions&) {
                         if (!available(backend, mechanism)) continue;
                         if (offers_wait_modes(mechanism)) {
                             for (WaitMode wait : {WaitMode::spin, WaitMode::block})
-                                register_case({"queue", backend, mechanism, wait, bytes, placement, mode});
+                                register_case({"queue", backend, mechanism, wait, bytes, placement, mode}, options.round_trips);
                         } else {
                             const WaitMode wait = mechanism == Mechanism::spsc ? WaitMode::spin : WaitMode::block;
-                            register_case({"queue", backend, mechanism, wait, bytes, placement, mode});
+                            register_case({"queue", backend, mechanism, wait, bytes, placement, mode}, options.round_trips);
                         }
                     }
                     for (Mechanism mechanism : pipe_mechanisms)
-                        register_case({"pipe", backend, mechanism, WaitMode::block, bytes, placement, mode});
+                        register_case({"pipe", backend, mechanism, WaitMode::block, bytes, placement, mode}, options.round_trips);
                 }
 
     for (Placement placement : placements)

@@ -5,42 +5,67 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <filesystem>
 #include <variant>
 
+#include "benchmark_flags.hpp"
 #include "build_info.hpp"
+#include "launcher.hpp"
 #include "scenarios.hpp"
-#include "suite_options.hpp"
 #include "segment_janitor.hpp"
+#include "suite_options.hpp"
 #include "task_registry.hpp"
+#include "worker_check.hpp"
+
+namespace {
+
+int usage_error(const std::string& message) {
+    fmt::print(stderr, "bench: {}\n", message);
+    return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     if (argc > 1 && tvp::find_task(argv[1]) != nullptr) return tvp::run_task_from_command_line(argc - 1, argv + 1);
 
     auto parsed = tvp::bench::parse_command_line(argc, argv);
-    if (auto* error = std::get_if<tvp::bench::UsageError>(&parsed)) {
-        fmt::print(stderr, "bench: {}\n", error->message);
-        return 2;
-    }
+    if (auto* error = std::get_if<tvp::bench::UsageError>(&parsed)) return usage_error(error->message);
     auto& command_line = std::get<tvp::bench::ParsedCommandLine>(parsed);
     if (command_line.help) {
         tvp::bench::print_suite_help();
         benchmark::PrintDefaultHelp();
         return 0;
     }
+    // Every spawned back-end, in every scenario, starts this program: check it once, here.
+    if (!command_line.options.worker_executable.empty())
+        tvp::set_default_worker_executable(command_line.options.worker_executable);
+    if (auto problem = tvp::worker_executable_problem(tvp::default_worker_executable()))
+        return usage_error(fmt::format("the worker program {} (give --worker_exe=PATH to tvp_worker)", *problem));
 
-    tvp::start_segment_janitor();
-    // A peer that closes its pipe is an error to report (EPIPE), not a reason to die.
-    std::signal(SIGPIPE, SIG_IGN);
     int benchmark_argc = static_cast<int>(command_line.benchmark_args.size());
     benchmark::Initialize(&benchmark_argc, command_line.benchmark_args.data());
     if (benchmark::ReportUnrecognizedArguments(benchmark_argc, command_line.benchmark_args.data())) return 2;
 
-    tvp::bench::add_build_and_machine_context();
     tvp::bench::register_create_benchmarks(command_line.options);
     tvp::bench::register_sumsq_benchmarks(command_line.options);
     tvp::bench::register_ipc_benchmarks(command_line.options);
     tvp::bench::register_manager_benchmarks(command_line.options);
     tvp::bench::register_claims_benchmarks(command_line.options);
+
+    // A filter that selects nothing (or does not compile) is a usage error, not an empty success.
+    const bool out_existed = !command_line.benchmark_out.empty() && std::filesystem::exists(command_line.benchmark_out);
+    if (auto problem = tvp::bench::empty_selection_problem()) {
+        std::error_code ignored;
+        if (!command_line.benchmark_out.empty() && !out_existed)
+            std::filesystem::remove(command_line.benchmark_out, ignored);
+        return usage_error(*problem);
+    }
+
+    tvp::start_segment_janitor();
+    // A peer that closes its pipe is an error to report (EPIPE), not a reason to die.
+    std::signal(SIGPIPE, SIG_IGN);
+    tvp::bench::add_build_and_machine_context();
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -5,7 +5,9 @@
 #include <optional>
 #include <string_view>
 
+#include "benchmark_flags.hpp"
 #include "number_parsing.hpp"
+#include "worker_check.hpp"
 #include "sumsq.hpp"
 
 namespace tvp::bench {
@@ -69,9 +71,17 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
         if (arg == "--help" || arg == "-h") {
             parsed.help = true;
         } else if (is_benchmark_flag(arg)) {
+            if (auto problem = benchmark_flag_problem(arg)) return UsageError{*problem};
+            if (auto path = flag_value(arg, "benchmark_out")) parsed.benchmark_out = std::string(*path);
             parsed.benchmark_args.push_back(argv[i]);
         } else if (auto path = flag_value(arg, "worker_exe")) {
             parsed.options.worker_executable = std::string(*path);
+        } else if (auto count = flag_value(arg, "round_trips")) {
+            const auto value = parse_integer<long long>(*count);
+            if (!value || *value < 1 || static_cast<std::uint64_t>(*value) > max_round_trips)
+                return UsageError{fmt::format("--round_trips: '{}' is not a whole number from 1 to {}", *count,
+                                              max_round_trips)};
+            parsed.options.round_trips = static_cast<std::uint64_t>(*value);
         } else if (auto list = flag_value(arg, "n")) {
             auto values = parse_list<std::uint64_t>("n", *list, check_n);
             if (auto* error = std::get_if<UsageError>(&values)) return *error;
@@ -104,12 +114,16 @@ void print_suite_help() {
         "                        1,2,4,8 (up to twice the CPU count when that is larger).\n"
         "                        Given --n or --workers, only those sumsq cases run (no sumsq_kernel).\n"
         "                        The chapter's case: --benchmark_filter=sumsq --n=100000000 --workers=4\n"
-        "  --worker_exe=PATH     the program the spawned back-ends start (default: tvp_worker\n"
-        "                        next to bench, or $TVP_WORKER)\n"
+        "  --round_trips=N       queue, pipe: round trips per latency repetition (default {}).\n"
+        "                        p99 is reported from 1000 round trips, p99.9 from 10000; below\n"
+        "                        that the percentile is left out (counter `samples` says why).\n"
+        "  --worker_exe=PATH     the program every spawned back-end starts, in every scenario\n"
+        "                        (default: tvp_worker next to bench, or $TVP_WORKER); checked at\n"
+        "                        start: it must be an executable that answers as the suite's worker\n"
         "  --help                this text\n"
         "\n"
         "Bad input exits with code 2. Google Benchmark's flags:\n",
-        max_sum_of_squares_n(), max_workers);
+        max_sum_of_squares_n(), max_workers, default_round_trips);
 }
 
 }  // namespace tvp::bench

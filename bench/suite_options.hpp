@@ -8,15 +8,21 @@
 
 namespace tvp::bench {
 
+// Round trips per latency repetition: p99 needs 1,000 samples, p99.9 10,000.
+inline constexpr std::uint64_t default_round_trips = 1000;
+inline constexpr std::uint64_t max_round_trips = 1 << 20;
+
 struct SuiteOptions {
     std::filesystem::path worker_executable;  // empty: tvp_worker next to bench
     std::vector<std::uint64_t> sumsq_n;       // empty: the default sweep
     std::vector<unsigned> sumsq_workers;      // empty: the default sweep
+    std::uint64_t round_trips = default_round_trips;  // per latency repetition
 };
 
 struct ParsedCommandLine {
     SuiteOptions options;
     std::vector<char*> benchmark_args;  // argv[0] and the flags left for Google Benchmark
+    std::string benchmark_out;  // --benchmark_out's value, if given
     bool help = false;
 };
 

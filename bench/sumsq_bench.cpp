@@ -32,58 +32,56 @@ std::vector<unsigned> default_workers() {
     return counts;
 }
 
-// Seconds per run of each (back-end, workers, n) measured so far in this
-// process: speedup compares with workers = 1, speed_vs_thread with the thread
-// back-end, both from this same run.
-using RunKey = std::tuple<Backend, unsigned, std::uint64_t>;
-std::map<RunKey, double>& measured_seconds() {
-    static std::map<RunKey, double> seconds;
-    return seconds;
-}
-
 std::string wrong_sum_message(std::uint64_t n, uint128 got, uint128 expected) {
     return "wrong sum for n=" + std::to_string(n) + ": got " + to_decimal(got) + ", expected " + to_decimal(expected);
 }
 
-// The single-worker time for the speedup: from this run if that benchmark ran
-// already, else measured here (median of 3), before the timed loop.
-double single_worker_seconds(const Launcher& launcher, std::uint64_t n, uint128 expected) {
-    const RunKey key{launcher.backend(), 1, n};
-    if (auto found = measured_seconds().find(key); found != measured_seconds().end()) return found->second;
-    ParallelSumOfSquares single(launcher, 1);
+// The reference times behind `speedup` (this back-end, 1 worker) and
+// `speed_vs_thread` (the thread back-end, same workers). Each is measured the
+// same way whatever ran before it, as the median of 3 untimed, verified runs,
+// once per process and kept: every row carries both counters, and their values
+// do not depend on which benchmarks the filter kept or how they were interleaved.
+using RunKey = std::tuple<Backend, unsigned, std::uint64_t>;
+double reference_seconds(Backend backend, unsigned workers, std::uint64_t n, uint128 expected) {
+    static std::map<RunKey, double> measured;
+    const RunKey key{backend, workers, n};
+    if (auto found = measured.find(key); found != measured.end()) return found->second;
+    const Launcher launcher(backend);
+    ParallelSumOfSquares reference(launcher, workers);
     std::vector<double> runs;
     for (int i = 0; i < 3; ++i) {
         const auto start = std::chrono::steady_clock::now();
-        const uint128 got = single.run(n);
+        const uint128 got = reference.run(n);
         runs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         if (got != expected) throw std::runtime_error(wrong_sum_message(n, got, expected));
     }
     std::sort(runs.begin(), runs.end());
-    return measured_seconds()[key] = runs[1];
+    return measured[key] = runs[1];
 }
 
-void parallel_sum(benchmark::State& state, Backend backend, unsigned workers, std::uint64_t n,
-                  std::filesystem::path worker_executable) {
+void parallel_sum(benchmark::State& state, Backend backend, unsigned workers, std::uint64_t n) {
     run_or_skip(state, [&] {
-        const Launcher launcher(backend, worker_executable);
+        const Launcher launcher(backend);
         ParallelSumOfSquares parallel(launcher, workers);
         const uint128 expected = *sum_of_squares_closed_form(n);
-        const double single_seconds = single_worker_seconds(launcher, n, expected);
+        const double single_seconds = reference_seconds(backend, 1, n, expected);
+        const double thread_seconds = reference_seconds(Backend::thread, workers, n, expected);
 
         LoopMeter meter;
+        std::uint64_t verified = 0;
         for (auto _ : state) {
             const uint128 got = parallel.run(n);
             if (got != expected) throw std::runtime_error(wrong_sum_message(n, got, expected));
+            ++verified;
         }
         const double seconds = meter.finish(state);
-        measured_seconds()[{backend, workers, n}] = seconds;
+        report_verified(state, verified);
 
         const double speedup = single_seconds / seconds;
         state.counters["speedup"] = speedup;
         state.counters["efficiency"] = speedup / workers;
+        state.counters["speed_vs_thread"] = thread_seconds / seconds;
         state.counters["ns_per_element"] = seconds * 1e9 / static_cast<double>(n);
-        if (auto thread = measured_seconds().find({Backend::thread, workers, n}); thread != measured_seconds().end())
-            state.counters["speed_vs_thread"] = thread->second / seconds;
         state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
         state.SetLabel("sum=" + to_decimal(expected));
     });
@@ -94,6 +92,7 @@ using Kernel = uint128 (*)(std::uint64_t, std::uint64_t);
 void kernel_loop(benchmark::State& state, Kernel kernel, std::uint64_t n) {
     const uint128 expected = *sum_of_squares_closed_form(n);
     LoopMeter meter;
+    std::uint64_t verified = 0;
     for (auto _ : state) {
         std::uint64_t end = n;
         benchmark::DoNotOptimize(end);  // n unknown at compile time, every iteration
@@ -103,7 +102,9 @@ void kernel_loop(benchmark::State& state, Kernel kernel, std::uint64_t n) {
             state.SkipWithError(wrong_sum_message(n, sum, expected).c_str());
             return;
         }
+        ++verified;
     }
+    report_verified(state, verified);
     const double ns_per_element = meter.finish(state) * 1e9 / static_cast<double>(n);
     state.counters["ns_per_element"] = ns_per_element;
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
@@ -115,7 +116,6 @@ void kernel_loop(benchmark::State& state, Kernel kernel, std::uint64_t n) {
 }  // namespace
 
 void register_sumsq_benchmarks(const SuiteOptions& options) {
-    const std::filesystem::path worker = options.worker_executable;
     const std::vector<std::uint64_t> sizes =
         options.sumsq_n.empty() ? std::vector<std::uint64_t>(std::begin(default_n), std::end(default_n))
                                 : options.sumsq_n;
@@ -131,14 +131,12 @@ void register_sumsq_benchmarks(const SuiteOptions& options) {
                                          kernel, n)
                 ->Unit(benchmark::kMillisecond);
 
-    // n outermost, then workers, then back-end: workers = 1 and the thread
-    // back-end run before the benchmarks whose counters compare with them.
     for (std::uint64_t n : sizes)
         for (unsigned workers : worker_counts)
             for (Backend backend : all_backends)
                 benchmark::RegisterBenchmark(
                     benchmark_name({"sumsq", to_string(backend), param("workers", workers), param("n", n)}).c_str(),
-                    parallel_sum, backend, workers, n, worker)
+                    parallel_sum, backend, workers, n)
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond);
 }

@@ -6,8 +6,19 @@
 #include "manager/stores.hpp"
 #include "partial_sum.hpp"
 #include "task_registry.hpp"
+#include "worker_check.hpp"
+
+#include <cstdio>
 
 namespace tvp {
+
+namespace {
+// Proves to bench's --worker_exe check that this program is the suite's worker.
+int handshake_task(std::span<const std::string>) {
+    std::printf("%.*s\n", static_cast<int>(worker_handshake_reply.size()), worker_handshake_reply.data());
+    return std::fflush(stdout) == 0 ? 0 : 1;
+}
+}  // namespace
 
 std::span<const NamedTask> builtin_tasks() {
     static constexpr NamedTask tasks[] = {
@@ -15,6 +26,7 @@ std::span<const NamedTask> builtin_tasks() {
         {"idle_worker", run_worker_from_args<IdleWorker>},
         {"counter_worker", run_worker_from_args<CounterWorker>},
         {"exit_with", exit_with_task},
+        {"handshake", handshake_task},
         {"raise_signal", raise_signal_task},
         {"increment_counter", increment_counter_task},
         {"ipc_peer", ipc::ipc_peer_task},

@@ -8,7 +8,19 @@
 
 namespace tvp {
 
+namespace {
+std::filesystem::path& configured_worker_executable() {
+    static std::filesystem::path program;
+    return program;
+}
+}  // namespace
+
+void set_default_worker_executable(std::filesystem::path program) {
+    configured_worker_executable() = std::move(program);
+}
+
 std::filesystem::path default_worker_executable() {
+    if (!configured_worker_executable().empty()) return configured_worker_executable();
     if (const char* configured = std::getenv("TVP_WORKER"); configured && *configured) return configured;
     std::error_code error;
     auto self = std::filesystem::read_symlink("/proc/self/exe", error);

@@ -53,9 +53,12 @@ private:
     std::filesystem::path worker_executable_;
 };
 
-// "tvp_worker" in the directory of the running program (/proc/self/exe), or
-// the path in the environment variable TVP_WORKER when it is set.
+// The program set by set_default_worker_executable() (bench's --worker_exe),
+// else the path in the environment variable TVP_WORKER when it is set, else
+// "tvp_worker" in the directory of the running program (/proc/self/exe).
 std::filesystem::path default_worker_executable();
+// What every Launcher built without an explicit executable starts, in every scenario.
+void set_default_worker_executable(std::filesystem::path program);
 
 }  // namespace tvp
 

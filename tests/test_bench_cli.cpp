@@ -11,30 +11,16 @@
 #include <cstdio>
 #include <memory>
 
-#include "test_support.hpp"
+#include "bench_runner.hpp"
 
 namespace tvp {
 namespace {
 
-struct CommandResult {
-    int exit_code = -1;
-    std::string output;  // stdout and stderr together
-};
-
-CommandResult run_bench(const std::string& arguments) {
-    const std::string command = (testing::build_directory() / "bench").string() + " " + arguments + " 2>&1";
-    CommandResult result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    std::array<char, 4096> buffer{};
-    while (std::size_t read = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), read);
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
+using testing::CommandResult;
+using testing::run_bench;
 
 void expect_usage_error(const std::string& arguments, const std::string& message_part) {
-    const CommandResult result = run_bench(arguments);
+    const CommandResult result = run_bench(arguments, 20);
     EXPECT_EQ(result.exit_code, 2) << arguments << "\n" << result.output;
     EXPECT_NE(result.output.find(message_part), std::string::npos) << result.output;
     EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << "one line: " << result.output;
@@ -71,15 +57,22 @@ TEST(BenchCommandLine, TheChaptersCaseRunsAndIsExact) {
     EXPECT_NE(result.output.find("sum=333328333350000"), std::string::npos);  // 99999*100000*199999/6
 }
 
-TEST(BenchCommandLine, AMissingWorkerExecutableIsAnErrorNotACrash) {
-    const CommandResult result = run_bench(
-        "--worker_exe=/nonexistent/tvp_worker --benchmark_filter='create/posix_spawn/workers:1/parent_mib:0/real_time$' "
-        "--benchmark_format=json");
-    EXPECT_EQ(result.exit_code, 0) << result.output;
-    EXPECT_NE(result.output.find("\"error_occurred\": true"), std::string::npos) << result.output;
-    EXPECT_NE(result.output.find("posix_spawn /nonexistent/tvp_worker: No such file or directory"),
-              std::string::npos)
-        << result.output;
+TEST(BenchCommandLine, RefusesAWorkerProgramThatIsNotTheSuitesWorker) {
+    expect_usage_error("--worker_exe=/nonexistent/tvp_worker", "'/nonexistent/tvp_worker' does not exist");
+    expect_usage_error("--worker_exe=/etc/passwd", "'/etc/passwd' is not executable");
+    expect_usage_error("--worker_exe=/tmp", "'/tmp' is not a regular file");
+    expect_usage_error("--worker_exe=/bin/true", "did not answer the handshake");
+}
+
+TEST(BenchCommandLine, AcceptsTheWorkerProgramAndBenchItself) {
+    const std::string filter = " --benchmark_filter='^create/posix_spawn/workers:1/parent_mib:0/real_time$' "
+                               "--benchmark_min_time=0.01 --benchmark_format=json";
+    for (const char* program : {"tvp_worker", "bench"}) {
+        const CommandResult result =
+            run_bench("--worker_exe=" + (testing::build_directory() / program).string() + filter);
+        EXPECT_EQ(result.exit_code, 0) << program << "\n" << result.output;
+        EXPECT_EQ(result.output.find("error_occurred"), std::string::npos) << result.output;
+    }
 }
 
 // True once `condition` holds, polling for up to `seconds`.

@@ -3,11 +3,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "launcher.hpp"
+#include "shared_memory.hpp"
 #include "resource_usage.hpp"
 #include "claims/worker_tasks.hpp"
 
@@ -67,12 +69,16 @@ std::optional<std::string> would_not_fit(Backend backend, unsigned workers) {
 IoBoundRun run_io_bound(Backend backend, unsigned workers, unsigned waits_per_worker,
                         std::chrono::microseconds period) {
     const Launcher launcher(backend);
+    // The workers count the waits they complete here: what is reported is what happened.
+    const SharedMemory counter = runs_worker_executable(backend) ? SharedMemory::create_named(sizeof(std::uint64_t))
+                                                                 : SharedMemory::create_anonymous(sizeof(std::uint64_t));
+    std::uint64_t* completed = counter.as<std::uint64_t>();
     Task task{.name = "sleep_loop",
-              .args = {std::to_string(waits_per_worker), std::to_string(period.count())},
+              .args = {std::to_string(waits_per_worker), std::to_string(period.count()), counter.name()},
               .function = {}};
     if (!runs_worker_executable(backend))
-        task.function = [waits_per_worker, period] {
-            sleep_loop(waits_per_worker, period);
+        task.function = [waits_per_worker, period, completed] {
+            sleep_loop(waits_per_worker, period, *completed);
             return 0;
         };
     const std::vector<Task> tasks(workers, task);
@@ -82,7 +88,7 @@ IoBoundRun run_io_bound(Backend backend, unsigned workers, unsigned waits_per_wo
     IoBoundRun run;
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run.cpu_seconds = process_and_children_cpu_seconds() - cpu_before;
-    run.waits = std::uint64_t{workers} * waits_per_worker;
+    run.waits = std::atomic_ref<std::uint64_t>(*completed).load();
     return run;
 }
 

@@ -1,8 +1,11 @@
 #include "claims/worker_tasks.hpp"
 
+#include <atomic>
+#include <stdexcept>
 #include <thread>
 
 #include "claims/worker_gate.hpp"
+#include "shared_memory.hpp"
 #include "task_registry.hpp"
 
 namespace tvp::claims {
@@ -12,8 +15,12 @@ namespace tvp::claims {
     for (std::size_t i = 0; i < bytes; i += 4096) area[i] = 1;
 }
 
-void sleep_loop(unsigned count, std::chrono::microseconds period) {
-    for (unsigned i = 0; i < count; ++i) std::this_thread::sleep_for(period);
+void sleep_loop(unsigned count, std::chrono::microseconds period, std::uint64_t& completed) {
+    std::atomic_ref<std::uint64_t> counter(completed);
+    for (unsigned i = 0; i < count; ++i) {
+        std::this_thread::sleep_for(period);
+        counter.fetch_add(1, std::memory_order_relaxed);
+    }
 }
 
 int memory_hold_task(std::span<const std::string> args) {
@@ -25,8 +32,12 @@ int memory_hold_task(std::span<const std::string> args) {
 }
 
 int sleep_loop_task(std::span<const std::string> args) {
+    if (args.size() < 3) throw std::invalid_argument("sleep_loop needs <count> <period_us> <counter segment>");
+    const SharedMemory counter = SharedMemory::open_named(args[2]);
+    if (counter.size() < sizeof(std::uint64_t)) throw std::invalid_argument("the counter segment is too small");
     sleep_loop(integer_argument<unsigned>(args, 0, "count"),
-               std::chrono::microseconds(integer_argument<unsigned>(args, 1, "period in microseconds")));
+               std::chrono::microseconds(integer_argument<unsigned>(args, 1, "period in microseconds")),
+               *counter.as<std::uint64_t>());
     return 0;
 }
 

@@ -1,0 +1,105 @@
+#include "benchmark_flags.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "number_parsing.hpp"
+
+namespace tvp::bench {
+
+namespace {
+
+std::optional<std::string_view> value_of(std::string_view arg, std::string_view flag) {
+    if (!arg.starts_with(flag) || arg.size() <= flag.size() || arg[flag.size()] != '=') return std::nullopt;
+    return arg.substr(flag.size() + 1);
+}
+
+std::optional<std::string> repetitions_problem(std::string_view text) {
+    const auto value = parse_integer<long long>(text);
+    if (!value || *value < 1 || *value > 1'000'000)
+        return fmt::format("--benchmark_repetitions: '{}' is not a whole number from 1 to 1000000", text);
+    return std::nullopt;
+}
+
+std::optional<std::string> min_time_problem(std::string_view text) {
+    // Google Benchmark 1.7 reads a plain number of seconds.
+    std::string copy(text);
+    char* end = nullptr;
+    const double seconds = std::strtod(copy.c_str(), &end);
+    if (copy.empty() || end != copy.c_str() + copy.size() || !std::isfinite(seconds) || seconds <= 0)
+        return fmt::format("--benchmark_min_time: '{}' is not a positive number of seconds", text);
+    return std::nullopt;
+}
+
+std::optional<std::string> format_problem(std::string_view flag, std::string_view text) {
+    if (text == "console" || text == "json" || text == "csv") return std::nullopt;
+    return fmt::format("{}: '{}' is not a format; give console, json or csv", flag, text);
+}
+
+// The output file must be one bench can create or overwrite, checked before
+// any benchmark runs (otherwise the results of a long run are lost).
+std::optional<std::string> output_path_problem(std::string_view text) {
+    namespace fs = std::filesystem;
+    if (text.empty()) return "--benchmark_out: give a file name";
+    const fs::path path(text);
+    std::error_code error;
+    if (fs::is_directory(path, error)) return fmt::format("--benchmark_out: '{}' is a directory", text);
+    if (fs::exists(path, error)) {
+        if (::access(path.c_str(), W_OK) != 0) return fmt::format("--benchmark_out: '{}' is not writable", text);
+        return std::nullopt;
+    }
+    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    if (!fs::is_directory(folder, error))
+        return fmt::format("--benchmark_out: folder '{}' does not exist", folder.string());
+    if (::access(folder.c_str(), W_OK | X_OK) != 0)
+        return fmt::format("--benchmark_out: cannot create a file in '{}'", folder.string());
+    return std::nullopt;
+}
+
+// A reporter that declines to run anything (ReportContext returns false), so
+// that RunSpecifiedBenchmarks only selects; what it would print is kept.
+class SelectionProbe : public benchmark::BenchmarkReporter {
+public:
+    SelectionProbe() {
+        SetOutputStream(&output_);
+        SetErrorStream(&errors_);
+    }
+    bool ReportContext(const Context&) override { return false; }
+    void ReportRuns(const std::vector<Run>&) override {}
+    std::string first_error_line() const {
+        std::istringstream lines(errors_.str());
+        std::string line;
+        std::getline(lines, line);
+        return line;
+    }
+
+private:
+    std::ostringstream output_;
+    std::ostringstream errors_;
+};
+
+}  // namespace
+
+std::optional<std::string> benchmark_flag_problem(std::string_view arg) {
+    if (auto value = value_of(arg, "--benchmark_repetitions")) return repetitions_problem(*value);
+    if (auto value = value_of(arg, "--benchmark_min_time")) return min_time_problem(*value);
+    if (auto value = value_of(arg, "--benchmark_format")) return format_problem("--benchmark_format", *value);
+    if (auto value = value_of(arg, "--benchmark_out_format")) return format_problem("--benchmark_out_format", *value);
+    if (auto value = value_of(arg, "--benchmark_out")) return output_path_problem(*value);
+    return std::nullopt;
+}
+
+std::optional<std::string> empty_selection_problem() {
+    SelectionProbe probe;
+    if (benchmark::RunSpecifiedBenchmarks(&probe) > 0) return std::nullopt;
+    const std::string reason = probe.first_error_line();
+    return fmt::format("--benchmark_filter='{}' selects no benchmark{}", benchmark::GetBenchmarkFilter(),
+                       reason.empty() ? "" : " (" + reason + ")");
+}
+
+}  // namespace tvp::bench

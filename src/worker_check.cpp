@@ -1,0 +1,69 @@
+#include "worker_check.hpp"
+
+#include <poll.h>
+#include <spawn.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <system_error>
+
+#include "child_process.hpp"
+#include "unique_fd.hpp"
+
+extern char** environ;
+
+namespace tvp {
+
+namespace {
+
+constexpr auto handshake_timeout = std::chrono::seconds(5);
+
+// Starts `program handshake` with its stdout on a pipe; returns what it printed
+// (up to a line) and how it ended. Kills it if it does not finish in time.
+std::optional<std::string> handshake(const std::filesystem::path& program) {
+    FdPair output = make_pipe();
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, output.second.get(), STDOUT_FILENO);
+    std::string path = program.string(), task = "handshake";
+    char* argv[] = {path.data(), task.data(), nullptr};
+    pid_t pid = -1;
+    const int error = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    if (error != 0) return std::nullopt;
+    ChildProcess child(pid);  // killed and reaped on every path out of here
+    output.second.reset();
+
+    std::string reply;
+    const auto deadline = std::chrono::steady_clock::now() + handshake_timeout;
+    while (reply.find('\n') == std::string::npos && reply.size() < 256) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd ready{.fd = output.first.get(), .events = POLLIN, .revents = 0};
+        if (left.count() <= 0 || ::poll(&ready, 1, static_cast<int>(left.count())) <= 0) break;
+        char buffer[256];
+        const ssize_t got = ::read(output.first.get(), buffer, sizeof buffer);
+        if (got <= 0) break;
+        reply.append(buffer, static_cast<std::size_t>(got));
+    }
+    if (reply.find('\n') == std::string::npos) return std::nullopt;
+    if (!child.wait().success()) return std::nullopt;
+    return reply.substr(0, reply.find('\n'));
+}
+
+}  // namespace
+
+std::optional<std::string> worker_executable_problem(const std::filesystem::path& program) {
+    namespace fs = std::filesystem;
+    std::string quoted = "'";
+    quoted.append(program.string()).append("'");
+    std::error_code error;
+    const auto status = fs::status(program, error);
+    if (error || !fs::exists(status)) return quoted.append(" does not exist");
+    if (!fs::is_regular_file(status)) return quoted.append(" is not a regular file");
+    if (::access(program.c_str(), X_OK) != 0) return quoted.append(" is not executable");
+    if (handshake(program) != std::string(worker_handshake_reply))
+        return quoted.append(" did not answer the handshake as the suite's worker");
+    return std::nullopt;
+}
+
+}  // namespace tvp
