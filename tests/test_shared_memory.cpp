@@ -36,6 +36,29 @@ TEST_F(SharedMemoryTest, NamesAreUniqueAndCarryThePid) {
     EXPECT_TRUE(first.name().starts_with("/tvp-" + std::to_string(::getpid()) + "-"));
 }
 
+// The random part comes from the kernel for each name: a forked child does not
+// repeat its parent's names (as a generator copied by fork would).
+TEST_F(SharedMemoryTest, AForkedChildDoesNotRepeatItsParentsRandomNames) {
+    auto random_part = [](const std::string& name) { return name.substr(name.rfind('-') + 1); };
+    unique_segment_name();  // whatever state a generator keeps now exists, and fork copies it
+    int ends[2];
+    ASSERT_EQ(::pipe(ends), 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const std::string part = random_part(unique_segment_name());
+        ::_exit(::write(ends[1], part.data(), part.size()) == static_cast<ssize_t>(part.size()) ? 0 : 1);
+    }
+    ::close(ends[1]);
+    const std::string ours = random_part(unique_segment_name());
+    char buffer[64] = {};
+    const ssize_t got = ::read(ends[0], buffer, sizeof buffer - 1);
+    ::close(ends[0]);
+    ChildProcess(pid).wait();
+    ASSERT_GT(got, 0);
+    EXPECT_EQ(ours.size(), 16u);
+    EXPECT_NE(std::string(buffer), ours) << "parent and child drew the same random part";
+}
+
 TEST_F(SharedMemoryTest, AnotherMappingSeesTheSameBytesAndDoesNotUnlink) {
     SharedMemory owner = SharedMemory::create_named(128);
     {
