@@ -7,6 +7,7 @@
 #include "child_process.hpp"
 #include "shared_memory.hpp"
 #include "test_support.hpp"
+#include "unique_fd.hpp"
 
 namespace tvp {
 namespace {
@@ -41,18 +42,16 @@ TEST_F(SharedMemoryTest, NamesAreUniqueAndCarryThePid) {
 TEST_F(SharedMemoryTest, AForkedChildDoesNotRepeatItsParentsRandomNames) {
     auto random_part = [](const std::string& name) { return name.substr(name.rfind('-') + 1); };
     unique_segment_name();  // whatever state a generator keeps now exists, and fork copies it
-    int ends[2];
-    ASSERT_EQ(::pipe(ends), 0);
+    FdPair pipe = make_pipe();
     const pid_t pid = ::fork();
     if (pid == 0) {
         const std::string part = random_part(unique_segment_name());
-        ::_exit(::write(ends[1], part.data(), part.size()) == static_cast<ssize_t>(part.size()) ? 0 : 1);
+        ::_exit(::write(pipe.second.get(), part.data(), part.size()) == static_cast<ssize_t>(part.size()) ? 0 : 1);
     }
-    ::close(ends[1]);
+    pipe.second.reset();
     const std::string ours = random_part(unique_segment_name());
     char buffer[64] = {};
-    const ssize_t got = ::read(ends[0], buffer, sizeof buffer - 1);
-    ::close(ends[0]);
+    const ssize_t got = ::read(pipe.first.get(), buffer, sizeof buffer - 1);
     ChildProcess(pid).wait();
     ASSERT_GT(got, 0);
     EXPECT_EQ(ours.size(), 16u);
