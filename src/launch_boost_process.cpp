@@ -1,9 +1,13 @@
+#include <unistd.h>
+
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 
 #include "launch_backends.hpp"
+#include "parent_death.hpp"
 
 // Boost.Process 1.74 leaves zombies in two places, both worked around here:
 // - when exec fails it returns an empty child without reaping the forked one;
@@ -52,7 +56,9 @@ std::unique_ptr<RunningWorker> start_boost_process(const std::filesystem::path& 
     std::vector<std::string> words = worker_command_line(executable, task);
     std::vector<std::string> args(words.begin() + 1, words.end());
     std::error_code error;
+    // TVP_PARENT_PID: the child asks to die with this process (parent_death.hpp).
     boost::process::child child(boost::process::exe = executable.string(), boost::process::args = args,
+                                boost::process::env[parent_pid_variable] = std::to_string(::getpid()),
                                 boost::process::extend::on_error = ReapChildOnError{}, error);
     if (error) throw std::system_error(error, "boost::process::child " + executable.string());
     return std::make_unique<BoostProcessWorker>(std::move(child));

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "launch_backends.hpp"
+#include "parent_death.hpp"
 #include "system_error.hpp"
 #include "task_registry.hpp"
 
@@ -29,7 +30,7 @@ namespace {
 
 std::unique_ptr<RunningWorker> start_fork(const Task& task) {
     auto entry = in_process_entry(task);  // an unknown task fails here, in the parent
-    const pid_t pid = ::fork();
+    const pid_t pid = fork_dying_with_parent();
     if (pid < 0) throw_errno("fork");
     if (pid == 0) run_forked_child(entry);
     ChildProcess child(pid);

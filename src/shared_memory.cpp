@@ -2,13 +2,18 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <random>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <utility>
 
+#include "segment_janitor.hpp"
 #include "system_error.hpp"
+#include "unique_fd.hpp"
 
 namespace tvp {
 
@@ -21,20 +26,27 @@ void* map_shared(int fd, std::size_t bytes, const std::string& what) {
     return address;
 }
 
-// Closes a descriptor when the scope ends, whatever happens.
-struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-};
+// 64 bits from the kernel's random source (getrandom(2)): unpredictable to
+// others, and different in a forked child, which a copied generator is not.
+std::uint64_t random_word() {
+    std::uint64_t word = 0;
+    auto* bytes = reinterpret_cast<unsigned char*>(&word);
+    for (std::size_t got = 0; got < sizeof word;) {
+        const ssize_t now = ::getrandom(bytes + got, sizeof word - got, 0);
+        if (now < 0 && errno != EINTR) throw_errno("getrandom for an object name");
+        if (now > 0) got += static_cast<std::size_t>(now);
+    }
+    return word;
+}
 
 }  // namespace
 
 std::string unique_segment_name() {
-    static thread_local std::mt19937_64 generator{std::random_device{}()};
     char random_part[17];
-    std::snprintf(random_part, sizeof random_part, "%016llx",
-                  static_cast<unsigned long long>(generator()));
-    return "/tvp-" + std::to_string(::getpid()) + "-" + random_part;
+    std::snprintf(random_part, sizeof random_part, "%016llx", static_cast<unsigned long long>(random_word()));
+    std::string name = "/tvp-" + std::to_string(::getpid()) + "-" + random_part;
+    announce_name(name);
+    return name;
 }
 
 SharedMemory SharedMemory::create_anonymous(std::size_t bytes) {
@@ -43,27 +55,30 @@ SharedMemory SharedMemory::create_anonymous(std::size_t bytes) {
 
 SharedMemory SharedMemory::create_named(std::size_t bytes) {
     std::string name = unique_segment_name();
-    int fd = ::shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) throw_errno("shm_open " + name);
-    FdCloser closer{fd};
+    const UniqueFd fd(::shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600));
+    if (!fd) {
+        const int error = errno;
+        withdraw_name(name);  // not ours: the janitor must leave it alone
+        throw_system_error(error, "shm_open " + name);
+    }
     try {
-        if (::ftruncate(fd, static_cast<off_t>(bytes)) != 0)
+        if (::ftruncate(fd.get(), static_cast<off_t>(bytes)) != 0)
             throw_errno("ftruncate " + name + " to " + std::to_string(bytes) + " bytes");
-        return SharedMemory(map_shared(fd, bytes, name), bytes, name, true);
+        return SharedMemory(map_shared(fd.get(), bytes, name), bytes, name, true);
     } catch (...) {
         ::shm_unlink(name.c_str());
+        withdraw_name(name);
         throw;
     }
 }
 
 SharedMemory SharedMemory::open_named(const std::string& name) {
-    int fd = ::shm_open(name.c_str(), O_RDWR, 0);
-    if (fd < 0) throw_errno("shm_open " + name);
-    FdCloser closer{fd};
+    const UniqueFd fd(::shm_open(name.c_str(), O_RDWR, 0));
+    if (!fd) throw_errno("shm_open " + name);
     struct stat info {};
-    if (::fstat(fd, &info) != 0) throw_errno("fstat " + name);
+    if (::fstat(fd.get(), &info) != 0) throw_errno("fstat " + name);
     auto bytes = static_cast<std::size_t>(info.st_size);
-    return SharedMemory(map_shared(fd, bytes, name), bytes, name, false);
+    return SharedMemory(map_shared(fd.get(), bytes, name), bytes, name, false);
 }
 
 SharedMemory::SharedMemory(SharedMemory&& other) noexcept
@@ -84,15 +99,17 @@ SharedMemory& SharedMemory::operator=(SharedMemory&& other) noexcept {
 }
 
 void SharedMemory::unlink_name() noexcept {
-    if (unlink_on_release_) ::shm_unlink(name_.c_str());
+    if (unlink_on_release_) {
+        ::shm_unlink(name_.c_str());
+        withdraw_name(name_);
+    }
     unlink_on_release_ = false;
 }
 
 void SharedMemory::release() noexcept {
     if (address_ != nullptr) ::munmap(address_, size_);
-    if (unlink_on_release_) ::shm_unlink(name_.c_str());
+    unlink_name();
     address_ = nullptr;
-    unlink_on_release_ = false;
 }
 
 }  // namespace tvp

@@ -46,7 +46,10 @@ private:
     bool unlink_on_release_ = false;
 };
 
-// A name no other segment of this or another process uses: "/tvp-<pid>-<random>".
+// A name no other object of this or another process uses, for a segment, a
+// message queue or a socket: "/tvp-<pid>-<64 random bits from getrandom>".
+// It is announced to this process's janitor (segment_janitor.hpp), which
+// removes it should this process die before its owner does.
 std::string unique_segment_name();
 
 }  // namespace tvp

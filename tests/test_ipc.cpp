@@ -5,6 +5,7 @@
 #include <csignal>
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "ipc/affinity.hpp"
@@ -140,6 +141,35 @@ TEST_P(IpcTest, EchoedMessagesComeBackInOrderAndIntact) {
         }
         session.finish();
     }
+}
+
+// Names live only until the peer has opened the objects: once the session is
+// up, nothing of it is left in /dev/shm or among the POSIX queues, whatever
+// happens to either process later; and the link still works.
+TEST_P(IpcTest, NamesAreGoneOnceThePeerIsConnected) {
+    PeerSession session(options(PeerRole::echo, 8));
+    const auto& args = session.peer_endpoint_arguments();
+    const std::string mechanism = args.empty() ? "" : args[0];
+    if (mechanism == "posix_mq") {
+        for (const std::string& name : {args[1], args[2]}) {
+            const mqd_t queue = ::mq_open(name.c_str(), O_RDONLY);
+            EXPECT_EQ(queue, static_cast<mqd_t>(-1)) << name << " still exists";
+            if (queue != static_cast<mqd_t>(-1)) ::mq_close(queue);
+        }
+    } else if (mechanism == "bip_mq") {
+        EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + args[1])) << args[1];
+        EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + args[2])) << args[2];
+    } else if (mechanism == "shm_ring") {
+        EXPECT_FALSE(std::filesystem::exists("/dev/shm" + args[1])) << args[1];
+    }
+    EXPECT_TRUE(testing::own_segments().empty());
+    MessageWriter writer(8);
+    MessageChecker checker(8);
+    session.endpoint().send(writer.next(0));
+    const auto reply = session.endpoint().receive();
+    ASSERT_FALSE(reply.empty());
+    EXPECT_EQ(checker.check(reply).sequence, 0u);
+    session.finish();
 }
 
 TEST_P(IpcTest, ACorruptedMessageMakesThePeerFailAndSaySo) {

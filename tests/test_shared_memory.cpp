@@ -7,6 +7,7 @@
 #include "child_process.hpp"
 #include "shared_memory.hpp"
 #include "test_support.hpp"
+#include "unique_fd.hpp"
 
 namespace tvp {
 namespace {
@@ -34,6 +35,27 @@ TEST_F(SharedMemoryTest, NamesAreUniqueAndCarryThePid) {
     SharedMemory second = SharedMemory::create_named(64);
     EXPECT_NE(first.name(), second.name());
     EXPECT_TRUE(first.name().starts_with("/tvp-" + std::to_string(::getpid()) + "-"));
+}
+
+// The random part comes from the kernel for each name: a forked child does not
+// repeat its parent's names (as a generator copied by fork would).
+TEST_F(SharedMemoryTest, AForkedChildDoesNotRepeatItsParentsRandomNames) {
+    auto random_part = [](const std::string& name) { return name.substr(name.rfind('-') + 1); };
+    unique_segment_name();  // whatever state a generator keeps now exists, and fork copies it
+    FdPair pipe = make_pipe();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const std::string part = random_part(unique_segment_name());
+        ::_exit(::write(pipe.second.get(), part.data(), part.size()) == static_cast<ssize_t>(part.size()) ? 0 : 1);
+    }
+    pipe.second.reset();
+    const std::string ours = random_part(unique_segment_name());
+    char buffer[64] = {};
+    const ssize_t got = ::read(pipe.first.get(), buffer, sizeof buffer - 1);
+    ChildProcess(pid).wait();
+    ASSERT_GT(got, 0);
+    EXPECT_EQ(ours.size(), 16u);
+    EXPECT_NE(std::string(buffer), ours) << "parent and child drew the same random part";
 }
 
 TEST_F(SharedMemoryTest, AnotherMappingSeesTheSameBytesAndDoesNotUnlink) {

@@ -14,6 +14,7 @@
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
 #include "ipc/patient_wait.hpp"
+#include "segment_janitor.hpp"
 #include "shared_memory.hpp"
 #include "system_error.hpp"
 #include "task_registry.hpp"
@@ -47,6 +48,10 @@ long read_limit(const char* path) {
 
 // ---- POSIX message queues ----
 
+// POSIX queue and Boost queue names, which Boost gives a leading '/' itself.
+std::string new_posix_name() { return unique_segment_name(); }
+std::string new_boost_name() { return unique_segment_name().substr(1); }
+
 class PosixQueue {  // owns one descriptor; the creator also owns the name until forget_name()
 public:
     PosixQueue(const std::string& name, bool create, std::size_t message_bytes) : name_(name), owns_name_(create) {
@@ -57,6 +62,7 @@ public:
                         : ::mq_open(name.c_str(), O_RDWR);
         if (queue_ == static_cast<mqd_t>(-1)) {
             const int error = errno;
+            if (create) withdraw_name(name);  // not ours: the janitor must leave it alone
             owns_name_ = false;
             throw_system_error(error, "mq_open " + name + " (" + std::to_string(queue_depth) + " messages of " +
                                           std::to_string(message_bytes) + " bytes; this machine's msgsize_max is " +
@@ -70,7 +76,10 @@ public:
         forget_name();
     }
     void forget_name() {
-        if (owns_name_) ::mq_unlink(name_.c_str());
+        if (owns_name_) {
+            ::mq_unlink(name_.c_str());
+            withdraw_name(name_);
+        }
         owns_name_ = false;
     }
     void release_name_in_child() { owns_name_ = false; }
@@ -162,7 +171,14 @@ public:
         if (create) {
             bip::permissions owner_only;
             owner_only.set_permissions(0600);
-            queue_.emplace(bip::create_only, name.c_str(), queue_depth, message_bytes, owner_only);
+            try {
+                queue_.emplace(bip::create_only, name.c_str(), queue_depth, message_bytes, owner_only);
+            } catch (const bip::interprocess_exception& error) {
+                // Boost leaves a half-made queue behind; a name that existed is not ours to remove.
+                if (error.get_error_code() != bip::already_exists_error) bip::message_queue::remove(name.c_str());
+                withdraw_name("/" + name);
+                throw;
+            }
         } else {
             queue_.emplace(bip::open_only, name.c_str());
         }
@@ -171,7 +187,10 @@ public:
     BipQueue& operator=(const BipQueue&) = delete;
     ~BipQueue() { forget_name(); }
     void forget_name() {
-        if (owns_name_) bip::message_queue::remove(name_.c_str());
+        if (owns_name_) {
+            bip::message_queue::remove(name_.c_str());
+            withdraw_name("/" + name_);
+        }
         owns_name_ = false;
     }
     void release_name_in_child() { owns_name_ = false; }
@@ -209,8 +228,9 @@ public:
 };
 
 template <class Queue, class QueueEndpoint>
-Link make_queue_link(const char* kind, std::string base_name, const LinkOptions& options, PeerAlive parent_sees_peer) {
-    const std::string to_peer = base_name + "-a", to_parent = base_name + "-b";
+Link make_queue_link(const char* kind, std::string (*new_name)(), const LinkOptions& options,
+                     PeerAlive parent_sees_peer) {
+    const std::string to_peer = new_name(), to_parent = new_name();
     const std::size_t bytes = options.max_message_bytes;
     auto outgoing = std::make_unique<Queue>(to_peer, true, bytes);
     auto incoming = std::make_unique<Queue>(to_parent, true, bytes);
@@ -227,14 +247,12 @@ Link make_queue_link(const char* kind, std::string base_name, const LinkOptions&
 }  // namespace
 
 Link make_posix_mq_link(const LinkOptions& options, PeerAlive parent_sees_peer) {
-    return make_queue_link<PosixQueue, PosixMqEndpoint>("posix_mq", unique_segment_name(), options,
+    return make_queue_link<PosixQueue, PosixMqEndpoint>("posix_mq", new_posix_name, options,
                                                         std::move(parent_sees_peer));
 }
 
 Link make_bip_mq_link(const LinkOptions& options, PeerAlive parent_sees_peer) {
-    // Boost.Interprocess adds the leading '/' itself.
-    return make_queue_link<BipQueue, BipMqEndpoint>("bip_mq", unique_segment_name().substr(1), options,
-                                                    std::move(parent_sees_peer));
+    return make_queue_link<BipQueue, BipMqEndpoint>("bip_mq", new_boost_name, options, std::move(parent_sees_peer));
 }
 
 std::unique_ptr<Endpoint> open_mq_endpoint(std::span<const std::string> arguments, PeerAlive child_sees_parent) {

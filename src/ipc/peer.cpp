@@ -26,11 +26,21 @@ void serve(Endpoint& endpoint, const PeerOptions& options) {
     }
 }
 
+// The first message: an acknowledgement of no message (is_ready_message).
+void announce_ready(Endpoint& endpoint) { endpoint.send(MessageWriter(0).next(0, MessageHeader::ack)); }
+
 }  // namespace
+
+bool is_ready_message(std::span<const std::byte> message) {
+    if (message.size() != sizeof(MessageHeader)) return false;
+    const MessageHeader header = read_header(message);
+    return header.kind == MessageHeader::ack && header.sequence == 0 && header.payload_bytes == 0;
+}
 
 int run_peer(Endpoint& endpoint, const PeerOptions& options) {
     try {
         pin_current_thread(options.cpu);
+        announce_ready(endpoint);
         serve(endpoint, options);
     } catch (...) {
         endpoint.close_sending();

@@ -24,10 +24,14 @@ struct PeerOptions {
     int cpu = -1;  // pin to this CPU; -1: anywhere
 };
 
-// Runs until the parent ends its stream; then ends its own and returns 0.
-// A wrong message throws std::runtime_error, after ending its own stream so
-// that the parent stops waiting.
+// Sends the ready message, then serves until the parent ends its stream; then
+// ends its own and returns 0. A wrong message throws std::runtime_error, after
+// ending its own stream so that the parent stops waiting.
 int run_peer(Endpoint& endpoint, const PeerOptions& options);
+
+// Whether this is the peer's first message, sent once its endpoint is open (it
+// has opened every named object): an acknowledgement of no message, sequence 0.
+bool is_ready_message(std::span<const std::byte> message);
 
 // The ipc_peer task's arguments: role, sizes, CPU, the parent's pid, the endpoint.
 std::vector<std::string> peer_task_arguments(const PeerOptions& options, pid_t parent,

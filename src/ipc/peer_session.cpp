@@ -49,6 +49,19 @@ PeerSession::PeerSession(const SessionOptions& options) {
         link_.peer.reset();  // the child has its own; ours would keep its pipe ends open and hide its death
         *peer_pid = peer_->pid().value_or(-1);
     }
+    await_ready_peer();
+}
+
+void PeerSession::await_ready_peer() {
+    try {
+        if (!is_ready_message(link_.parent->receive())) throw std::runtime_error("the peer did not start as expected");
+    } catch (...) {
+        link_.parent->close_sending();  // a peer thread must end before it is joined
+        throw;
+    }
+    // The peer has opened every named object: the names can go now, so that
+    // nothing is left in /dev/shm or /dev/mqueue whatever happens later.
+    link_.parent->peer_connected();
 }
 
 void PeerSession::finish() {

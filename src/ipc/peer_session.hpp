@@ -19,6 +19,8 @@ struct SessionOptions {
 
 class PeerSession {
 public:
+    // Starts the peer and waits for its ready message (run_peer), after which
+    // the link's names (queues, segment) are removed: the peer has them open.
     explicit PeerSession(const SessionOptions& options);
     PeerSession(const PeerSession&) = delete;
     PeerSession& operator=(const PeerSession&) = delete;
@@ -37,6 +39,8 @@ public:
     void finish();
 
 private:
+    void await_ready_peer();
+
     Link link_;
     std::vector<std::string> peer_endpoint_arguments_;
     std::unique_ptr<RunningWorker> peer_;
