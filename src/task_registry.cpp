@@ -1,5 +1,7 @@
 #include "task_registry.hpp"
 
+#include "parent_death.hpp"
+
 #include <unistd.h>
 
 #include <exception>
@@ -22,6 +24,8 @@ void report(const std::string& message) {
 }  // namespace
 
 int run_task_from_command_line(int argc, const char* const* argv) {
+    // A spawned worker (tvp_worker, or bench run as one) ends with the bench that started it.
+    die_with_parent_named_in_environment();
     if (argc < 1) {
         report("no task name given");
         return exit_unknown_task;
