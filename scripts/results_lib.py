@@ -196,8 +196,6 @@ def medians(data):
 
 def noisy(row, field):
     """True when the figure's repetitions vary by more than CV_LIMIT."""
-    if field == "real_time_us":
-        field = "real_time"
     cv = (row or {}).get("cv", {}).get(field)
     return cv is not None and cv > CV_LIMIT
 

@@ -189,6 +189,11 @@ class CompareTest(ScratchTest):
         self.assertRegex(result.stdout, r"create/thread/workers:4 .*no significant change")
         self.assertIn("1 benchmarks compared", result.stdout)
 
+    def test_a_base_where_every_benchmark_errored_exits_2(self):
+        base = self.results("base.json", [errored("create/fork/workers:4")])
+        new = self.results("new.json", repetitions("create/fork/workers:4", SPREAD))
+        self.assert_one_line_exit_2(run("compare", base, new), "reported an error: nothing to compare")
+
     def test_too_few_repetitions_to_reach_significance_exit_2(self):
         base = self.results("base.json", repetitions("create/fork/workers:4", [100, 101, 99]))
         new = self.results("new.json", repetitions("create/fork/workers:4", [200, 201, 199]))
