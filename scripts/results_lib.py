@@ -4,30 +4,108 @@ Benchmark names read scenario/backend/key:value/...; Google Benchmark appends
 /min_time:X to benchmarks with their own minimum time, /real_time to those timed
 in wall-clock time, and _mean, _median, ... to aggregates (run_type "aggregate").
 """
+import argparse
+import math
+import os
 import json
+import re
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
 # Every script here runs under Debian's python3, which has matplotlib, pandas and scipy.
 DEBIAN_PYTHON = "/usr/bin/python3"
 
+UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+# A figure whose repetitions vary more than this (standard deviation over mean)
+# is marked wherever it is shown.
+CV_LIMIT = 0.10
+NOISY_MARK = "†"
+NOISY_LEGEND = (f"{NOISY_MARK} its repetitions vary by more than {CV_LIMIT:.0%} (coefficient of variation): "
+                "a noisy figure, read it with care.")
+
+# Latency percentiles bench reports only where the repetition's sample holds them
+# (counter "samples"); otherwise the counter is absent, not zero.
+PERCENTILES = {"round_trip_p99_us": ("round-trip p99", 1_000), "one_way_p99_us": ("one-way p99", 1_000),
+               "round_trip_p999_us": ("round-trip p99.9", 10_000), "one_way_p999_us": ("one-way p99.9", 10_000)}
+
 
 class UnusableResults(Exception):
-    """A results file that is missing, unreadable or not Google Benchmark's JSON."""
+    """A results file that is missing, unreadable, not Google Benchmark's JSON, or holds a malformed row."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a bad option as one line and exit 2 (not the usage text)."""
+
+    def error(self, message):
+        fail(message)
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
+    return value
+
+
+def positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
+
+
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def load(path):
+    """The results file at `path`, checked row by row (see check_rows)."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
+        text = path.read_text()
     except FileNotFoundError:
         raise UnusableResults(f"{path}: no such file")
-    except (OSError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
+        raise UnusableResults(f"{path}: not readable ({error})")
+    if not text.strip():
+        raise UnusableResults(f"{path}: empty file, not readable JSON")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
         raise UnusableResults(f"{path}: not readable JSON ({error})")
-    if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list) or "context" not in data:
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list) \
+            or not isinstance(data.get("context"), dict):
         raise UnusableResults(f"{path}: not a Google Benchmark results file (no context and benchmarks)")
+    if not data["benchmarks"]:
+        raise UnusableResults(f"{path}: holds no benchmarks")
+    check_rows(path, data["benchmarks"])
     return data
+
+
+def check_rows(path, rows):
+    """Every row has a name and a known time unit; every repetition that did not
+    report an error has a positive wall time. Aggregates (a standard deviation
+    may be 0) and errored rows carry no usable time and are not checked for one."""
+    for index, row in enumerate(rows):
+        where = f"{path}: benchmark #{index + 1}"
+        if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"]:
+            raise UnusableResults(f"{where} has no name")
+        where += f" ({row['name']})"
+        unit = row.get("time_unit", "ns")
+        if unit not in UNIT_SECONDS:
+            raise UnusableResults(f"{where}: unknown time_unit {unit!r} (expected one of {', '.join(UNIT_SECONDS)})")
+        if row.get("run_type", "iteration") == "iteration" and not row.get("error_occurred"):
+            if not is_number(row.get("real_time")) or row["real_time"] <= 0:
+                raise UnusableResults(f"{where}: real_time {row.get('real_time')!r} is not a positive number")
 
 
 def parse_name(run_name):
@@ -53,14 +131,30 @@ def base_name(run_name):
     return "/".join(part for part in run_name.split("/") if part != "real_time" and not part.startswith("min_time:"))
 
 
+def row_name(row):
+    return base_name(row.get("run_name", row["name"]))
+
+
+def is_repetition(row):
+    return row.get("run_type", "iteration") == "iteration"
+
+
 def iterations_by_benchmark(data):
     """{base name: [repetition rows]}, skipping aggregates and rows that report an error."""
     runs = {}
     for row in data["benchmarks"]:
-        if row.get("run_type", "iteration") != "iteration" or row.get("error_occurred"):
-            continue
-        runs.setdefault(base_name(row.get("run_name", row["name"])), []).append(row)
+        if is_repetition(row) and not row.get("error_occurred"):
+            runs.setdefault(row_name(row), []).append(row)
     return runs
+
+
+def errored_by_benchmark(data):
+    """{base name: error message} for every benchmark with a repetition that reported an error."""
+    errored = {}
+    for row in data["benchmarks"]:
+        if row.get("error_occurred"):
+            errored.setdefault(row_name(row), row.get("error_message", "") or "(no message)")
+    return errored
 
 
 def errors(data):
@@ -69,30 +163,174 @@ def errors(data):
 
 
 def median_of(rows, field):
-    values = [row[field] for row in rows if field in row]
+    values = [row[field] for row in rows if is_number(row.get(field))]
     return statistics.median(values) if values else None
 
 
+def cv_of(rows, field):
+    """Coefficient of variation (sample standard deviation / mean) over the
+    repetitions, or None with fewer than two or a mean of zero."""
+    values = [row[field] for row in rows if is_number(row.get(field))]
+    if len(values) < 2 or statistics.fmean(values) == 0:
+        return None
+    return statistics.stdev(values) / abs(statistics.fmean(values))
+
+
 def medians(data):
-    """{base name: {field: median over repetitions}} for real_time and every numeric counter."""
+    """{base name: {field: median over repetitions}} for real_time and every
+    numeric counter, plus "time_unit", "label", "cv" ({field: coefficient of
+    variation across repetitions}) and "rows" (the repetitions). A counter absent from a repetition (a
+    percentile its sample could not hold) is left out of that median; absent from
+    all, it is absent from the row."""
     result = {}
     for name, rows in iterations_by_benchmark(data).items():
-        fields = {key for row in rows for key, value in row.items() if isinstance(value, (int, float))}
+        fields = {key for row in rows for key, value in row.items() if is_number(value)}
         fields -= {"repetition_index", "repetitions", "threads", "family_index", "per_family_instance_index"}
         result[name] = {field: median_of(rows, field) for field in fields}
         result[name]["time_unit"] = rows[0].get("time_unit", "ns")
         result[name]["label"] = rows[0].get("label", "")
+        result[name]["cv"] = {field: cv_of(rows, field) for field in fields}
+        result[name]["rows"] = rows  # the repetitions themselves, for intervals
     return result
 
 
+def noisy(row, field):
+    """True when the figure's repetitions vary by more than CV_LIMIT."""
+    cv = (row or {}).get("cv", {}).get(field)
+    return cv is not None and cv > CV_LIMIT
+
+
+def mark(row, field):
+    """NOISY_MARK for a noisy figure, else ''."""
+    return NOISY_MARK if noisy(row, field) else ""
+
+
+def absent_reason(row, field):
+    """Why a percentile counter is absent from a benchmark's row, in words."""
+    label, needed = PERCENTILES.get(field, (field, None))
+    samples = (row or {}).get("samples")
+    if needed is None:
+        return f"{label} not reported"
+    if samples is None:
+        return f"{label} not reported (no sample count in this file)"
+    if samples < needed:
+        return f"{label} not reported: {samples:,.0f} round trips < {needed:,}"
+    return f"{label} not reported"
+
+
 def to_seconds(value, unit):
-    return value * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
+    if unit not in UNIT_SECONDS:
+        raise UnusableResults(f"unknown time unit {unit!r}")
+    return value * UNIT_SECONDS[unit]
+
+
+def format_seconds(seconds, digits=3):
+    """A time with the unit that fits it: 812 ns, 61.8 µs, 4.76 ms, 1.20 s."""
+    magnitude = float(f"{abs(seconds):.{digits}g}")  # 999.7 µs rounds to 1.00 ms, not 1.00e+03 µs
+    unit, scale = next(((unit, scale) for unit, scale in [("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)]
+                        if magnitude >= scale), ("ns", 1e-9))
+    return f"{seconds / scale:#.{digits}g}".rstrip(".") + f" {unit}"
 
 
 def machine_title(data):
     context = data["context"]
     return (f"{context.get('host_name', '?')}: {context.get('cpu_model', '?')}, "
             f"{context.get('num_cpus', '?')} CPUs, {context.get('kernel', '')}").strip(", ")
+
+
+def revision(data):
+    """'revision 1a2b3c4d5e6f' (plus 'with local changes' when the tree was
+    dirty) of the suite that produced `data`, from bench's context or, failing
+    that, scripts/suite's. Files from before provenance was recorded say so."""
+    context = data.get("context", {})
+    suite = context.get("tvp_suite") if isinstance(context.get("tvp_suite"), dict) else {}
+
+    def text(source):
+        rev = source.get("tvp_revision")
+        if not rev or rev == "unknown":
+            return None
+        dirty = str(source.get("tvp_revision_dirty", "")).lower() == "true"
+        return f"{rev[:12]}{' with local changes' if dirty else ''}"
+
+    bench, script = text(context), text(suite)
+    if bench and script and bench != script:
+        return f"revision {bench} (bench), {script} (scripts/suite)"
+    if bench or script:
+        return f"revision {bench or script}"
+    if "tvp_revision" in context or "tvp_revision" in suite:
+        return "revision unknown (built outside git)"
+    return "revision not recorded (file predates provenance)"
+
+
+PROVENANCE = [("tvp_build_type", "build"), ("tvp_compile_flags", "flags"), ("load_average_start", "load at start"),
+              ("cpu_governor", "governor"), ("cpu_boost", "boost"), ("smt", "SMT"), ("thp", "THP")]
+
+
+def provenance(data):
+    """'build Release; flags -O3 ...; governor ...' from what the context records
+    (files from before a key was recorded simply lack it)."""
+    context = data.get("context", {})
+    return "; ".join(f"{label} {context[key]}" for key, label in PROVENANCE if context.get(key) not in (None, ""))
+
+
+def git_revision(root):
+    """(hash, "true"/"false") of the git tree at `root`, or ("unknown", "unknown") outside git."""
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=10)
+        if head.returncode != 0:
+            return "unknown", "unknown"
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                                capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown", "unknown"
+    dirty = "unknown" if status.returncode != 0 else ("true" if status.stdout.strip() else "false")
+    return head.stdout.strip(), dirty
+
+
+RESULTS_STAMP = re.compile(r"-(\d{8}-\d{6})(-quick)?$")
+
+
+def newest_full_run(directory):
+    """The newest full (non-quick) results JSON in `directory`, by the date and
+    time in its name (<host>-YYYYmmdd-HHMMSS.json), then by modification time:
+    never by host name, so a new run on another host wins over an old one."""
+    def when(path):
+        stamp = RESULTS_STAMP.search(path.stem)
+        return (stamp.group(1) if stamp else "", path.stat().st_mtime)
+
+    runs = [p for p in Path(directory).glob("*.json") if not p.stem.endswith("-quick")]
+    if not runs:
+        fail(f"no {directory}/*.json to read: run scripts/suite first, or name a file")
+    return max(runs, key=when)
+
+
+def check_output_file(path):
+    """Fails (one line, exit 2) unless `path` can be written; creates its folder."""
+    path = Path(path)
+    if path.is_dir():
+        fail(f"{path}: is a directory, not a file")
+    check_output_dir(path.parent)
+    if path.exists() and not os.access(path, os.W_OK):
+        fail(f"{path}: not writable")
+
+
+def check_output_dir(directory):
+    """Fails (one line, exit 2) unless files can be written in `directory`; creates it."""
+    directory = Path(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"{directory}: cannot create this folder ({error.strerror})")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        fail(f"{directory}: cannot write in this folder")
+
+
+def write_text(path, text):
+    try:
+        Path(path).write_text(text)
+    except OSError as error:
+        fail(f"{path}: cannot write ({error.strerror})")
 
 
 def fail(message, code=2):
@@ -109,42 +347,16 @@ def find(medians_by_name, scenario, backend, **params):
     return None
 
 
-def sumsq_crossovers(medians_by_name, threshold=0.9):
-    """Where each process back-end reaches `threshold` of the thread back-end's
-    speed (thread time / its time) in the sum of squares, per worker count.
-
-    first_n: the smallest n of the sweep at which it does (observed).
-    estimate: from a model between the sweep's points: a process back-end costs
-    the thread back-end's time plus a fixed start cost c (the median of the
-    differences over the sweep), and the thread time grows linearly in n (a + k n,
-    through the two largest n). The ratio reaches the threshold where
-    a + k n = c * threshold / (1 - threshold).
-    Returns {(backend, workers): {"points": [(n, ratio)], "first_n", "estimate", "start_cost_ms"}}."""
-    import statistics
-    times = {}
-    for name, row in medians_by_name.items():
-        scenario, backend, params = parse_name(name)
-        if scenario == "sumsq" and set(params) == {"workers", "n"}:
-            times[(backend, int(params["workers"]), int(params["n"]))] = to_seconds(row["real_time"],
-                                                                                 row["time_unit"])
-    result = {}
-    for (backend, workers, n) in sorted(times):
-        if backend == "thread" or ("thread", workers, n) not in times:
-            continue
-        entry = result.setdefault((backend, workers), {"points": [], "first_n": None, "estimate": None,
-                                                       "start_cost_ms": None})
-        entry["points"].append((n, times[("thread", workers, n)] / times[(backend, workers, n)]))
-    for (backend, workers), entry in result.items():
-        sizes = [n for n, _ in entry["points"]]
-        entry["first_n"] = next((n for n, ratio in entry["points"] if ratio >= threshold), None)
-        if len(sizes) < 2:
-            continue
-        thread = {n: times[("thread", workers, n)] for n in sizes}
-        start_cost = statistics.median(times[(backend, workers, n)] - thread[n] for n in sizes)
-        n1, n2 = sizes[-2], sizes[-1]
-        slope = (thread[n2] - thread[n1]) / (n2 - n1)
-        intercept = thread[n1] - slope * n1
-        entry["start_cost_ms"] = start_cost * 1e3
-        if slope > 0:
-            entry["estimate"] = max(0, round((start_cost * threshold / (1 - threshold) - intercept) / slope))
-    return result
+def posix_regex_error(pattern):
+    """None if glibc's regcomp takes `pattern` as bench's filter does (POSIX
+    extended, REG_EXTENDED | REG_NOSUB), else its error message."""
+    import ctypes
+    libc = ctypes.CDLL(None)
+    compiled = ctypes.create_string_buffer(256)  # a regex_t (64 bytes on glibc x86-64), with room to spare
+    code = libc.regcomp(compiled, pattern.encode(), 1 | 8)
+    if code == 0:
+        libc.regfree(compiled)
+        return None
+    message = ctypes.create_string_buffer(256)
+    libc.regerror(code, compiled, message, ctypes.sizeof(message))
+    return message.value.decode(errors="replace")

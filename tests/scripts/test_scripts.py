@@ -1,4 +1,12 @@
-"""Tests of the result scripts (compare, table, plots) on the fixtures in tests/fixtures."""
+"""Tests of the result scripts (compare, regress, suite, table, report, plots) on
+the fixtures in tests/fixtures and on small results files written here."""
+import importlib.machinery
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -8,14 +16,94 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 SCRIPTS = ROOT / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+import results_lib as rl  # noqa: E402
 
 
-def run(script, *args):
-    return subprocess.run(["/usr/bin/python3", str(SCRIPTS / script), *map(str, args)], capture_output=True,
-                          text=True, timeout=120)
+def run(script, *args, timeout=120):
+    """Runs a script in its own session; on a timeout the whole session is killed
+    (a regress that failed to stop before building must not leave a build running)."""
+    command = [str(SCRIPTS / script), *map(str, args)]
+    if script != "regress":
+        command.insert(0, "/usr/bin/python3")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        stderr += f"\n(killed after {timeout} s)"
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
-class CompareTest(unittest.TestCase):
+def load_script(name):
+    """A script without the .py suffix, imported as a module."""
+    loader = importlib.machinery.SourceFileLoader(name.replace("-", "_"), str(SCRIPTS / name))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def repetitions(name, values, unit="us", **counters):
+    """Repetition rows of one benchmark; a counter is one value for all or a list, one per repetition
+    (None: absent from that repetition)."""
+    rows = []
+    for index, value in enumerate(values):
+        row = {"name": f"{name}/real_time", "run_name": f"{name}/real_time", "run_type": "iteration",
+               "repetitions": len(values), "repetition_index": index, "threads": 1, "iterations": 100,
+               "real_time": value, "cpu_time": value, "time_unit": unit}
+        for key, counter in counters.items():
+            counter = counter[index] if isinstance(counter, list) else counter
+            if counter is not None:
+                row[key] = counter
+        rows.append(row)
+    return rows
+
+
+def errored(name, message="the benchmark failed"):
+    return {"name": f"{name}/real_time", "run_name": f"{name}/real_time", "run_type": "iteration",
+            "repetitions": 1, "repetition_index": 0, "threads": 1, "error_occurred": True,
+            "error_message": message, "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"}
+
+
+def write_results(directory, filename, benchmarks, **context):
+    path = Path(directory) / filename
+    path.write_text(json.dumps({"context": {"date": "2026-11-27T00:00:00+00:00", "host_name": "fixture",
+                                            "num_cpus": 2, **context}, "benchmarks": benchmarks}))
+    return path
+
+
+SPREAD = [100.0, 101.0, 99.0, 102.0, 98.0, 100.5, 99.5, 101.5, 98.5, 100.2]  # 10 repetitions, ±2%
+
+
+def scaled(factor, values=SPREAD):
+    return [value * factor for value in values]
+
+
+class ScratchTest(unittest.TestCase):
+    def setUp(self):
+        self.scratch = Path(tempfile.mkdtemp(prefix="tvp-scripts-"))
+        self.addCleanup(shutil.rmtree, self.scratch, ignore_errors=True)
+
+    def results(self, filename, benchmarks, **context):
+        return write_results(self.scratch, filename, benchmarks, **context)
+
+    def assert_one_line_exit_2(self, result, message=None):
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        if message:
+            self.assertIn(message, result.stderr)
+
+
+class CompareTest(ScratchTest):
+    def base(self):
+        return self.results("base.json", repetitions("create/thread/workers:4", scaled(0.2)) +
+                            repetitions("create/fork/workers:4", scaled(1.3)) +
+                            repetitions("sumsq/thread/workers:2/n:100000000", scaled(120), unit="ms"))
+
     def test_a_planted_30_percent_slowdown_is_reported(self):
         result = run("compare", FIXTURES / "baseline.json", FIXTURES / "slower.json")
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
@@ -32,57 +120,503 @@ class CompareTest(unittest.TestCase):
         result = run("compare", FIXTURES / "baseline.json", FIXTURES / "slower.json", "--threshold", "0.5")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
-    def test_unusable_input_exits_2_with_a_message(self):
-        for other, message in [("missing.json", "no such file"), ("malformed.json", "not readable JSON"),
-                               ("not_results.json", "not a Google Benchmark results file"),
-                               ("unrelated.json", "no benchmark in common")]:
-            with self.subTest(other=other):
-                result = run("compare", FIXTURES / "baseline.json", FIXTURES / other)
-                self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
-                self.assertIn(message, result.stderr)
+    def test_times_are_printed_in_units_that_fit(self):
+        result = run("compare", FIXTURES / "baseline.json", FIXTURES / "noise.json")
+        self.assertRegex(result.stdout, r"create/thread/workers:4/parent_mib:0\s+20\.0 µs")
+        self.assertRegex(result.stdout, r"sumsq/thread/workers:2/n:100000000\s+12\.0 ms")
+
+    def test_a_speedup_is_never_a_regression(self):
+        """Plant: a regression taken as the absolute change flags a 30% speedup."""
+        faster = self.results("faster.json", repetitions("create/thread/workers:4", scaled(0.2)) +
+                              repetitions("create/fork/workers:4", scaled(1.3 * 0.7)) +
+                              repetitions("sumsq/thread/workers:2/n:100000000", scaled(120), unit="ms"))
+        result = run("compare", self.base(), faster)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"create/fork/workers:4 .*-30\.0%.*faster")
+        self.assertNotIn("SLOWER", result.stdout)
+
+    def test_a_slowdown_that_is_not_significant_passes(self):
+        """Plant: a comparison that ignores significance flags this 30% move of the median (p = 0.063)."""
+        spread = [60, 65, 70, 75, 80, 120, 125, 130, 135, 140]
+        base = self.results("base.json", repetitions("create/fork/workers:4", spread))
+        new = self.results("new.json", repetitions("create/fork/workers:4", [v + 30 for v in spread]))
+        result = run("compare", base, new)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"\+30\.0%.*no significant change")
+
+    def test_p_values_are_corrected_for_the_number_of_benchmarks(self):
+        """p = 0.028 alone is significant; among three benchmarks Holm makes it three times that."""
+        spread = [60, 65, 70, 75, 80, 120, 125, 130, 135, 140]
+        base = [*repetitions("create/fork/workers:4", spread), *repetitions("create/thread/workers:4", SPREAD),
+                *repetitions("create/posix_spawn/workers:4", scaled(3))]
+        new = [*repetitions("create/fork/workers:4", [v + 50 for v in spread]),
+               *repetitions("create/thread/workers:4", SPREAD), *repetitions("create/posix_spawn/workers:4", scaled(3))]
+        alone = run("compare", self.results("b1.json", base[:10]), self.results("n1.json", new[:10]))
+        self.assertEqual(alone.returncode, 1, alone.stdout + alone.stderr)
+        result = run("compare", self.results("b3.json", base), self.results("n3.json", new))
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        fork = re.search(r"create/fork/workers:4 .*\+50\.0%\s+(\S+)\s+(\S+)\s+10/10\s+no significant change",
+                         result.stdout)
+        self.assertTrue(fork, result.stdout)
+        p_value, adjusted = map(float, fork.groups())
+        self.assertLess(p_value, 0.05)
+        self.assertAlmostEqual(adjusted, 3 * p_value, delta=0.002)
+        self.assertIn("Holm-Bonferroni", result.stdout)
+
+    def test_a_benchmark_errored_in_the_new_file_fails(self):
+        new = self.results("new.json", repetitions("create/thread/workers:4", scaled(0.2)) +
+                           [errored("create/fork/workers:4", "waitpid: No child processes")] +
+                           repetitions("sumsq/thread/workers:2/n:100000000", scaled(120), unit="ms"))
+        result = run("compare", self.base(), new)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"FAILED\s+create/fork/workers:4: reported an error .*waitpid")
+
+    def test_a_benchmark_missing_from_the_new_file_fails(self):
+        new = self.results("new.json", repetitions("create/thread/workers:4", scaled(0.2)) +
+                           repetitions("sumsq/thread/workers:2/n:100000000", scaled(120), unit="ms"))
+        result = run("compare", self.base(), new)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"FAILED\s+create/fork/workers:4: missing from the new file")
+
+    def test_a_benchmark_errored_in_the_base_is_listed_and_the_others_compared(self):
+        base = self.results("base.json", repetitions("create/thread/workers:4", scaled(0.2)) +
+                            [errored("create/fork/workers:4")])
+        new = self.results("new.json", repetitions("create/thread/workers:4", scaled(0.2)) +
+                           repetitions("create/fork/workers:4", scaled(1.3)))
+        result = run("compare", base, new)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"SKIPPED create/fork/workers:4: reported an error in the base file")
+        self.assertRegex(result.stdout, r"create/thread/workers:4 .*no significant change")
+        self.assertIn("1 benchmarks compared", result.stdout)
+
+    def test_a_base_where_every_benchmark_errored_exits_2(self):
+        base = self.results("base.json", [errored("create/fork/workers:4")])
+        new = self.results("new.json", repetitions("create/fork/workers:4", SPREAD))
+        self.assert_one_line_exit_2(run("compare", base, new), "reported an error: nothing to compare")
+
+    def test_too_few_repetitions_to_reach_significance_exit_2(self):
+        base = self.results("base.json", repetitions("create/fork/workers:4", [100, 101, 99]))
+        new = self.results("new.json", repetitions("create/fork/workers:4", [200, 201, 199]))
+        result = run("compare", base, new)
+        self.assert_one_line_exit_2(result, "too few repetitions")
+        self.assertIn("at best p = 0.1", result.stderr)
+        self.assertIn("need at least 4 per side", result.stderr)
+
+    def test_metric_on_a_counter_where_lower_is_better(self):
+        name = "queue/fork/posix_mq/bytes:8/cpus:cross/latency"
+        base = self.results("base.json", repetitions(name, SPREAD, round_trip_p50_us=scaled(0.5)))
+        # Same time per iteration; the round trip's p50 50% higher.
+        new = self.results("new.json", repetitions(name, SPREAD, round_trip_p50_us=scaled(0.75)))
+        self.assertEqual(run("compare", base, new).returncode, 0)
+        result = run("compare", base, new, "--metric", "round_trip_p50_us")
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("metric: round_trip_p50_us (lower is better)", result.stdout)
+        self.assertRegex(result.stdout, rf"{name}\s+50\.0 µs\s+75\.1 µs\s+\+50\.0%.*SLOWER")
+
+    def test_metric_on_a_counter_where_higher_is_better(self):
+        name = "pipe/fork/pipe/bytes:65536/cpus:cross/throughput"
+        base = self.results("base.json", repetitions(name, SPREAD, bytes_per_second=scaled(1e7)))
+        drop = self.results("drop.json", repetitions(name, SPREAD, bytes_per_second=scaled(0.7e7)))
+        rise = self.results("rise.json", repetitions(name, SPREAD, bytes_per_second=scaled(1.3e7)))
+        result = run("compare", base, drop, "--metric", "bytes_per_second")
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("(higher is better)", result.stdout)
+        self.assertRegex(result.stdout, r"1\.00 GB/s\s+701 MB/s\s+-30\.0%.*SLOWER")
+        result = run("compare", base, rise, "--metric", "bytes_per_second")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("faster", result.stdout)
+        self.assertEqual(run("compare", base, rise, "--metric", "bytes_per_second", "--direction", "lower").returncode, 1)
+
+    def test_a_metric_the_new_file_lacks_fails(self):
+        name = "queue/fork/posix_mq/bytes:8/cpus:cross/latency"
+        base = self.results("base.json", repetitions(name, SPREAD, round_trip_p50_us=50.0))
+        new = self.results("new.json", repetitions(name, SPREAD))
+        result = run("compare", base, new, "--metric", "round_trip_p50_us")
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn(f"FAILED  {name}: the new file does not report round_trip_p50_us", result.stdout)
+
+    def test_a_metric_no_benchmark_reports_exits_2(self):
+        self.assert_one_line_exit_2(run("compare", self.base(), self.base(), "--metric", "round_trip_p50_us"),
+                                    "reports round_trip_p50_us")
+
+    def test_unusable_input_exits_2_with_one_line(self):
+        good = repetitions("create/fork/workers:4", SPREAD)
+        (self.scratch / "empty.json").write_text("")
+        cases = {
+            "missing.json": (FIXTURES / "missing.json", "no such file"),
+            "not JSON": (FIXTURES / "malformed.json", "not readable JSON"),
+            "empty file": (self.scratch / "empty.json", "empty file"),
+            "not results": (FIXTURES / "not_results.json", "not a Google Benchmark results file"),
+            "no benchmarks": (self.results("none.json", []), "holds no benchmarks"),
+            "nothing in common": (FIXTURES / "unrelated.json", "no benchmark in common"),
+            "no name": (self.results("noname.json", [{k: v for k, v in good[0].items() if k != "name"}] + good),
+                        "has no name"),
+            "zero median": (self.results("zero.json", repetitions("create/fork/workers:4", [0.0] * 10)),
+                            "real_time 0.0 is not a positive number"),
+            "negative": (self.results("negative.json", repetitions("create/fork/workers:4", scaled(-1))),
+                         "is not a positive number"),
+            "not a number": (self.results("text.json", repetitions("create/fork/workers:4", ["fast"] * 10)),
+                             "'fast' is not a positive number"),
+            "unknown unit": (self.results("unit.json", repetitions("create/fork/workers:4", SPREAD, unit="fortnights")),
+                             "unknown time_unit 'fortnights'"),
+        }
+        base = self.results("base.json", good)
+        for case, (path, message) in cases.items():
+            for args in [(base, path), (path, base)]:
+                if case == "nothing in common" and args[0] == path:
+                    continue
+                with self.subTest(case=case, order="new" if args[0] == base else "base"):
+                    self.assert_one_line_exit_2(run("compare", *args), message)
+
+    def test_a_counter_that_is_not_a_number_exits_2(self):
+        name = "queue/fork/posix_mq/bytes:8/cpus:cross/latency"
+        base = self.results("base.json", repetitions(name, SPREAD, round_trip_p50_us=50.0))
+        new = self.results("new.json", repetitions(name, SPREAD, round_trip_p50_us="fast"))
+        self.assert_one_line_exit_2(run("compare", base, new, "--metric", "round_trip_p50_us"), "not a number")
+
+    def test_bad_options_exit_2_with_one_line(self):
+        base = self.base()
+        for args in [["--alpha", "2"], ["--alpha", "x"], ["--threshold", "-1"], ["--threshold", "nan"],
+                     ["--direction", "sideways"], ["--bogus"], []]:
+            with self.subTest(args=args):
+                self.assert_one_line_exit_2(run("compare", base, *([base] if args else []), *args))
+
+    def test_help_states_the_correction_and_the_exit_codes(self):
+        result = run("compare", "--help")
+        self.assertEqual(result.returncode, 0)
+        for text in ["Holm-Bonferroni", "Exit codes: 0", "1 at least one", "2 unusable input", "4 per side"]:
+            self.assertIn(text, result.stdout)
 
 
-class TableTest(unittest.TestCase):
+class RegressOptionsTest(ScratchTest):
+    """Option checks only: each must stop before anything is set up or built."""
+
+    def check(self, *args, message=None):
+        result = run("regress", *args, timeout=30)
+        self.assert_one_line_exit_2(result, message)
+        self.assertNotIn("building", result.stderr)
+
+    def test_an_option_without_its_value(self):
+        for option in ["--rounds", "--filter", "--threshold", "--alpha", "--min-time", "--out"]:
+            with self.subTest(option=option):
+                self.check("HEAD", option, message=f"{option} needs a value")
+
+    def test_values_out_of_range_or_not_numbers(self):
+        for args, message in [(["--rounds", "0"], "--rounds"), (["--rounds", "3"], "--rounds"),
+                              (["--rounds", "eight"], "--rounds"), (["--rounds=-1"], "--rounds"),
+                              (["--threshold", "x"], "--threshold"), (["--threshold", "-0.1"], "--threshold"),
+                              (["--alpha", "1"], "--alpha"), (["--min-time", "0"], "--min-time"),
+                              (["--filter", "(?!sumsq)"], "not a POSIX extended regex"),
+                              (["--bogus"], "unknown option")]:
+            with self.subTest(args=args):
+                self.check("HEAD", *args, message=message)
+
+    def test_revisions_are_checked_before_building(self):
+        self.check(message="give BASE_REF")
+        self.check("no-such-revision", message="unknown revision 'no-such-revision'")
+        self.check("HEAD", "no-such-revision", message="unknown revision 'no-such-revision'")
+        self.check("HEAD", "HEAD", "HEAD", message="give BASE_REF")
+
+    def test_an_output_folder_that_cannot_be_created(self):
+        blocker = self.scratch / "file"
+        blocker.write_text("")
+        self.check("HEAD", "--out", blocker / "results", message="cannot create or write")
+
+
+class SuiteTest(ScratchTest):
+    def test_bad_options_are_rejected_before_any_work(self):
+        blocker = self.scratch / "file"
+        blocker.write_text("")
+        for args, message in [(["--repetitions", "0"], "0 is not at least 1"),
+                              (["--repetitions", "x"], "not a whole number"),
+                              (["--min-time", "0"], "not a positive number"),
+                              (["--scenarios", ","], "names no scenario"),
+                              (["--scenarios", "create,nope"], "unknown scenario(s) nope"),
+                              (["--out", blocker / "results"], "cannot create this folder"),
+                              (["--bogus"], "unrecognized arguments")]:
+            with self.subTest(args=args):
+                result = run("suite", "--no-build", *args, timeout=30)
+                self.assert_one_line_exit_2(result, message)
+                self.assertNotIn("machine check", result.stdout)
+
+    def test_the_suite_context_names_the_revision(self):
+        suite = load_script("suite")
+        args = type("Args", (), {"quick": True, "repetitions": 2, "min_time": 0.02, "scenarios": ["create"],
+                                 "bench_flags": []})
+        context = suite.suite_context(args, {"warnings": []})
+        self.assertRegex(context["tvp_revision"], r"^[0-9a-f]{40}$")
+        self.assertIn(context["tvp_revision_dirty"], ("true", "false"))
+        outside = suite.suite_context(args, {"warnings": []}, root=self.scratch)
+        self.assertEqual((outside["tvp_revision"], outside["tvp_revision_dirty"]), ("unknown", "unknown"))
+
+
+class MachineCheckTest(ScratchTest):
+    def machine(self, load="0.05", governor="performance", boost=None, smt="0", thp="always madvise [never]"):
+        proc, sys_root = self.scratch / "proc", self.scratch / "sys"
+        (proc / "4242").mkdir(parents=True)
+        (proc / "loadavg").write_text(f"{load} 0.10 0.10 1/100 4242\n")
+        (proc / "4242" / "stat").write_text("4242 (cc1 plus) R 1 1 1 0 -1 0 0 0 0 0 100 20 0 0 20 0 1 0\n")
+        cpu = sys_root / "devices" / "system" / "cpu"
+        (cpu / "cpu0" / "cpufreq").mkdir(parents=True)
+        (cpu / "cpu0" / "cpufreq" / "scaling_governor").write_text(governor + "\n")
+        (cpu / "smt").mkdir()
+        (cpu / "smt" / "active").write_text(smt + "\n")
+        if boost is not None:
+            (cpu / "cpufreq").mkdir()
+            (cpu / "cpufreq" / "boost").write_text(boost + "\n")
+        (sys_root / "kernel" / "mm" / "transparent_hugepage").mkdir(parents=True)
+        (sys_root / "kernel" / "mm" / "transparent_hugepage" / "enabled").write_text(thp + "\n")
+        return proc, sys_root
+
+    def check(self, proc, sys_root, busy_ticks=0):
+        import machine_check
+
+        def wait(seconds):  # the other process runs meanwhile
+            stat = proc / "4242" / "stat"
+            stat.write_text(stat.read_text().replace(" 100 20 ", f" {100 + busy_ticks} 20 "))
+        return machine_check.check(proc=proc, sys_root=sys_root, cpus=2, ours={1}, seconds=0.5, wait=wait)
+
+    def test_a_quiet_machine_gets_no_warning(self):
+        found = self.check(*self.machine())
+        self.assertEqual(found["warnings"], [])
+        self.assertEqual((found["governor"], found["smt"], found["thp"], found["boost"]),
+                         ("performance", "off", "never", "unreadable"))
+
+    def test_each_source_of_noise_is_said_in_plain_words(self):
+        ticks = os.sysconf("SC_CLK_TCK")  # half a second of CPU in half a second: a whole CPU
+        found = self.check(*self.machine(load="1.50", governor="powersave", boost="1", smt="1",
+                                         thp="[always] madvise never"), busy_ticks=ticks // 2)
+        text = "\n".join(found["warnings"])
+        for words in ["load average over the last minute is 1.50 on 2 CPUs", "cc1 plus (pid 4242, 100% of a CPU)",
+                      "governor is powersave", "turbo boost is on", "SMT (hyper-threading) is on",
+                      "transparent huge pages are 'always'"]:
+            self.assertIn(words, text)
+
+
+class ResultsLibTest(ScratchTest):
+    def test_the_newest_run_is_picked_by_its_date_not_its_host_name(self):
+        for name in ["zz-host-20261125-200729.json", "aa-host-20261127-090000.json", "mm-20261126-120000-quick.json"]:
+            self.results(name, repetitions("create/fork/workers:4", SPREAD))
+        self.assertEqual(rl.newest_full_run(self.scratch).name, "aa-host-20261127-090000.json")
+
+    def test_revision_text(self):
+        self.assertEqual(rl.revision({"context": {"tvp_revision": "0123456789abcdef0123", "tvp_revision_dirty": "true"}}),
+                         "revision 0123456789ab with local changes")
+        self.assertEqual(rl.revision({"context": {"tvp_suite": {"tvp_revision": "fedcba9876543210",
+                                                                "tvp_revision_dirty": "false"}}}),
+                         "revision fedcba987654")
+        self.assertEqual(rl.revision({"context": {}}), "revision not recorded (file predates provenance)")
+
+    def test_times_get_the_unit_that_fits(self):
+        self.assertEqual([rl.format_seconds(s) for s in [812e-9, 61.8e-6, 4.76e-3, 1.2, 999.7e-6]],
+                         ["812 ns", "61.8 µs", "4.76 ms", "1.20 s", "1.00 ms"])
+
+
+def sumsq_sweep(thread_factors, costs_ms=None):
+    """The sumsq sweep: thread time 0.05 ms + 0.25 ns * n / W, three repetitions each
+    (the thread's scaled by `thread_factors`); a process back-end adds its start cost."""
+    costs_ms = costs_ms or {"fork": 0.3, "posix_spawn": 0.8, "boost_process": 1.2}
+    rows = []
+    for workers in [1, 2]:
+        for n in [10**4, 10**6, 10**8, 10**9]:
+            thread = 0.05 + 0.25e-6 * n / workers
+            name = f"sumsq/thread/workers:{workers}/n:{n}"
+            rows += repetitions(name, [thread * f for f in thread_factors], unit="ms", speedup=float(workers))
+            for backend, cost in costs_ms.items():
+                rows += repetitions(f"sumsq/{backend}/workers:{workers}/n:{n}",
+                                    [(thread + cost) * f for f in [0.995, 1.0, 1.005]], unit="ms",
+                                    speedup=float(workers))
+    return rows
+
+
+def latency(name, real_time_us, p50_us, samples, p99_us=None, p999_us=None):
+    return repetitions(name, [real_time_us] * 3, round_trip_p50_us=p50_us, round_trip_p99_us=p99_us,
+                       one_way_p50_us=p50_us / 2, one_way_p99_us=p99_us, one_way_p999_us=p999_us,
+                       samples=float(samples))
+
+
+def ipc_rows():
+    return (latency("queue/thread/mutex_cv/bytes:8/cpus:cross/latency", 61.8, 56.8, 20_000, 93.7, 150.0) +
+            latency("queue/fork/posix_mq/bytes:8/cpus:cross/latency", 70.0, 52.4, 1_000, 84.6) +
+            latency("pipe/fork/pipe/bytes:8/cpus:cross/latency", 80.0, 69.2, 237))
+
+
+class TableTest(ScratchTest):
+    def table(self, results, out=None):
+        out = out or self.scratch / "TABLE.md"
+        result = run("table", results, "--out", out)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return out.read_text()
+
     def test_every_row_of_the_chapter_is_written(self):
-        with tempfile.TemporaryDirectory() as scratch:
-            out = Path(scratch) / "TABLE.md"
-            result = run("table", FIXTURES / "suite-quick.json", "--out", out)
-            self.assertEqual(result.returncode, 0, result.stderr)
-            table = out.read_text()
+        table = self.table(FIXTURES / "suite-quick.json")
         for row in ["Spazio di memoria", "Overhead di creazione", "Comunicazione", "Parallelismo", "Uso ideale"]:
             self.assertIn(f"| {row} |", table)
         self.assertIn("µs per thread [1]", table)
         self.assertIn("`create/thread/workers:4/parent_mib:0`", table)
         self.assertIn("speedup", table)
 
-    def test_a_bad_file_exits_2(self):
-        result = run("table", FIXTURES / "malformed.json", "--out", "/dev/null")
-        self.assertEqual(result.returncode, 2)
+    def test_the_table_names_the_revision_of_its_run(self):
+        new = self.results("new.json", repetitions("create/thread/workers:4/parent_mib:0", SPREAD, us_per_worker=25.0),
+                           tvp_revision="0123456789abcdef0123456789abcdef01234567", tvp_revision_dirty="false")
+        self.assertIn("revision 0123456789ab)", self.table(new))
+        self.assertIn("revision not recorded (file predates provenance)", self.table(FIXTURES / "suite-quick.json"))
+
+    def test_a_round_trip_is_the_p50_of_the_round_trips(self):
+        table = self.table(self.results("ipc.json", ipc_rows()))
+        self.assertIn("mutex+condvar queue, 2 CPUs: round-trip p50 56.8 µs", table)
+        self.assertNotIn("61.8", table)
+
+    def test_noisy_figures_are_marked(self):
+        rows = (repetitions("create/thread/workers:4/parent_mib:0", SPREAD, us_per_worker=[20.0, 25.0, 30.0] * 3 + [25.0]) +
+                repetitions("create/fork/workers:4/parent_mib:0", SPREAD, us_per_worker=[150.0, 151.0] * 5))
+        table = self.table(self.results("noisy.json", rows))
+        self.assertIn("25.0 µs† per thread", table)
+        self.assertIn("150 µs per process", table)
+        self.assertIn("† its repetitions vary by more than 10%", table)
+
+    def test_the_crossover_has_an_interval(self):
+        table = self.table(self.results("sweep.json", sumsq_sweep([0.995, 1.0, 1.005])))
+        match = re.search(r"≥ 90% of threads' speed from n ≈ (\S+) \((\S+) to (\S+); 2 workers; "
+                          r"start cost (\S+) ms, (\S+) to (\S+);", table)  # the first is fork's
+        self.assertTrue(match, table)
+        estimate, low, high, cost, cost_low, cost_high = map(float, match.groups())
+        self.assertTrue(0 < low <= estimate <= high, match.group(0))
+        self.assertTrue(0 < cost_low <= cost <= cost_high, match.group(0))
+        self.assertAlmostEqual(cost, 0.3, delta=0.01)
+
+    def test_the_crossover_says_the_data_cannot_decide_when_thread_repetitions_vary_by_10_percent(self):
+        table = self.table(self.results("noisy-sweep.json", sumsq_sweep([1.0, 1.1, 1.1])))
+        self.assertIn("the data cannot decide: the start cost is not clearly above 0", table)
+        self.assertNotRegex(table, r"start cost -|n ≈ -|n ≈ 0\.0e\+00")
+
+    def test_results_without_its_benchmarks_write_nothing(self):
+        out = self.scratch / "TABLE.md"
+        out.write_text("the committed table\n")
+        result = run("table", FIXTURES / "unrelated.json", "--out", out)
+        self.assert_one_line_exit_2(result, "holds none of the table's benchmarks: nothing written")
+        self.assertEqual(out.read_text(), "the committed table\n")
+
+    def test_unusable_input_or_output_exits_2_with_one_line(self):
+        blocker = self.scratch / "file"
+        blocker.write_text("")
+        unit = self.results("unit.json", repetitions("create/thread/workers:4/parent_mib:0", SPREAD, unit="hours"))
+        for args, message in [([FIXTURES / "malformed.json", "--out", self.scratch / "T.md"], "not readable JSON"),
+                              ([unit, "--out", self.scratch / "T.md"], "unknown time_unit 'hours'"),
+                              ([FIXTURES / "suite-quick.json", "--out", blocker / "T.md"], "cannot create"),
+                              ([FIXTURES / "suite-quick.json", "--out", self.scratch], "is a directory"),
+                              (["--bogus"], "unrecognized arguments")]:
+            with self.subTest(args=args):
+                self.assert_one_line_exit_2(run("table", *args), message)
+        self.assertFalse((self.scratch / "T.md").exists())
+
+    def test_the_committed_reference_run_is_readable(self):
+        table = self.table(rl.newest_full_run(ROOT / "results"))
+        self.assertIn("| Uso ideale |", table)
 
 
-class ReportTest(unittest.TestCase):
+class ReportTest(ScratchTest):
     def test_prints_the_scenario_tables(self):
         result = run("report", FIXTURES / "suite-quick.json")
         self.assertEqual(result.returncode, 0, result.stderr)
         for heading in ["### create: median µs per worker", "### sumsq: the chapter's case", "### sumsq: crossover"]:
             self.assertIn(heading, result.stdout)
         self.assertIn("333333328333333350000000", result.stdout)
+        self.assertIn("revision not recorded", result.stdout.splitlines()[0])
 
-    def test_a_missing_file_exits_2(self):
-        self.assertEqual(run("report", FIXTURES / "missing.json").returncode, 2)
+    def test_names_the_revision(self):
+        new = self.results("new.json", repetitions("create/thread/workers:1/parent_mib:0", SPREAD, us_per_worker=25.0),
+                           tvp_revision="abcdef0123456789", tvp_revision_dirty="true")
+        result = run("report", new)
+        self.assertIn("revision abcdef012345 with local changes", result.stdout.splitlines()[0])
+
+    def test_says_why_a_percentile_is_absent(self):
+        result = run("report", self.results("ipc.json", ipc_rows()))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("| queue | thread | mutex_cv | — | 56.8 / 93.7 (28) | — |", result.stdout)
+        self.assertIn("| queue | fork | posix_mq | 26.2 / 84.6 / — |", result.stdout)
+        self.assertIn("`queue/fork/posix_mq/bytes:8/cpus:cross/latency`: one-way p99.9 not reported: "
+                      "1,000 round trips < 10,000", result.stdout)
+        self.assertIn("`pipe/fork/pipe/bytes:8/cpus:cross/latency`: round-trip p99 not reported: "
+                      "237 round trips < 1,000", result.stdout)
+        self.assertNotIn("/ 0 ", result.stdout)
+
+    def test_the_crossover_says_the_data_cannot_decide_when_thread_repetitions_vary_by_10_percent(self):
+        result = run("report", self.results("noisy-sweep.json", sumsq_sweep([1.0, 1.1, 1.1])))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stdout, r"\| 1 \| the data cannot decide¹")
+        self.assertIn("fork, 1 worker: the start cost is not clearly above 0", result.stdout)
+        self.assertNotRegex(result.stdout, r"≈ -|; -\d")
+
+    def test_noisy_figures_are_marked(self):
+        rows = repetitions("sumsq/fork/workers:4/n:100000000", [10.0, 13.0, 10.5], unit="ms", speedup=[3.0, 3.5, 2.5])
+        result = run("report", self.results("noisy.json", rows))
+        self.assertIn("| fork | 10.50† | 3.00† |", result.stdout)
+        self.assertIn("† its repetitions vary by more than 10%", result.stdout)
+
+    def test_writes_to_a_file_or_says_why_not(self):
+        out = self.scratch / "report.md"
+        result = run("report", FIXTURES / "suite-quick.json", "--out", out)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("### create", out.read_text())
+        blocker = self.scratch / "file"
+        blocker.write_text("")
+        unit = self.results("unit.json", repetitions("create/thread/workers:4/parent_mib:0", SPREAD, unit="days"))
+        for args, message in [([FIXTURES / "suite-quick.json", "--out", blocker / "r.md"], "cannot create"),
+                              ([unit], "unknown time_unit 'days'"), ([FIXTURES / "missing.json"], "no such file"),
+                              ([FIXTURES / "unrelated.json", "--out", self.scratch / "r.md"],
+                               "holds none of the report's benchmarks")]:
+            with self.subTest(args=args):
+                self.assert_one_line_exit_2(run("report", *args), message)
+        self.assertFalse((self.scratch / "r.md").exists())
+
+    def test_the_committed_reference_run_is_readable(self):
+        result = run("report", rl.newest_full_run(ROOT / "results"))
+        self.assertEqual(result.returncode, 0, result.stderr)
 
 
-class PlotsTest(unittest.TestCase):
-    def test_plots_are_written_headless(self):
-        with tempfile.TemporaryDirectory() as scratch:
-            result = run("plots", FIXTURES / "suite-quick.json", "--out-dir", scratch)
-            self.assertEqual(result.returncode, 0, result.stderr)
-            pngs = sorted(Path(scratch).glob("*.png"))
-            self.assertEqual([p.name for p in pngs],
-                             ["create_parent_size.png", "create_per_worker.png", "sumsq_speedup.png"])
-            for png in pngs:
-                self.assertGreater(png.stat().st_size, 10_000)
-                self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+class PlotsTest(ScratchTest):
+    def test_plots_are_written_headless_and_name_the_revision(self):
+        data = json.loads((FIXTURES / "suite-quick.json").read_text())
+        data["context"]["tvp_revision"], data["context"]["tvp_revision_dirty"] = "c0ffee0123456789", "false"
+        results = self.scratch / "results.json"
+        results.write_text(json.dumps(data))
+        result = run("plots", results, "--out-dir", self.scratch / "plots")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        pngs = sorted((self.scratch / "plots").glob("*.png"))
+        self.assertEqual([p.name for p in pngs], ["create_parent_size.png", "create_per_worker.png", "sumsq_speedup.png"])
+        for png in pngs:
+            self.assertGreater(png.stat().st_size, 10_000)
+            self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertIn(b"revision c0ffee012345", png.read_bytes())
+
+    def test_the_ipc_plot_shows_the_p50_of_the_round_trips(self):
+        plots = load_script("plots")
+        points = plots.ipc_points(rl.medians(rl.load(self.results("ipc.json", ipc_rows()))))
+        self.assertEqual(points[("latency", "cross")]["thread: mutex_cv"], [(8, 56.8)])
+
+    def test_unusable_input_or_output_exits_2_and_writes_nothing(self):
+        blocker = self.scratch / "file"
+        blocker.write_text("")
+        unit = self.results("unit.json", repetitions("create/thread/workers:4/parent_mib:0", SPREAD, unit="weeks"))
+        for args, message in [([FIXTURES / "suite-quick.json", "--out-dir", blocker / "plots"], "cannot create"),
+                              ([FIXTURES / "suite-quick.json", "--out-dir", blocker], "not a folder"),
+                              ([unit, "--out-dir", self.scratch / "plots"], "unknown time_unit 'weeks'"),
+                              ([self.results("other.json", repetitions("memory/fork/workers:16", SPREAD)),
+                                "--out-dir", self.scratch / "plots"], "holds none of the plotted benchmarks")]:
+            with self.subTest(args=args):
+                self.assert_one_line_exit_2(run("plots", *args), message)
+        self.assertFalse((self.scratch / "plots").exists())
+
+
+class PythonReferenceOptionsTest(ScratchTest):
+    def test_bad_options_are_rejected_before_the_run(self):
+        blocker = self.scratch / "file"
+        blocker.write_text("")
+        for args, message in [(["--repetitions", "0"], "0 is not at least 1"),
+                              (["--out", blocker / "out.json"], "cannot create")]:
+            with self.subTest(args=args):
+                self.assert_one_line_exit_2(run("python_reference", *args, timeout=20), message)
 
 
 if __name__ == "__main__":
