@@ -127,8 +127,10 @@ def parse_name(run_name):
 
 
 def base_name(run_name):
-    """The name without Google Benchmark's /min_time:X and /real_time suffixes."""
-    return "/".join(part for part in run_name.split("/") if part != "real_time" and not part.startswith("min_time:"))
+    """The name without Google Benchmark's /min_time:X, /iterations:N and /real_time suffixes (latency
+    benchmarks run a fixed number of round trips, which names them /iterations:N)."""
+    return "/".join(part for part in run_name.split("/")
+                    if part != "real_time" and not part.startswith(("min_time:", "iterations:")))
 
 
 def row_name(row):

@@ -341,8 +341,8 @@ class SuiteTest(ScratchTest):
 
     def test_the_suite_context_names_the_revision(self):
         suite = load_script("suite")
-        args = type("Args", (), {"quick": True, "repetitions": 2, "min_time": 0.02, "scenarios": ["create"],
-                                 "bench_flags": []})
+        args = type("Args", (), {"quick": True, "repetitions": 2, "min_time": 0.02, "round_trips": 100,
+                                 "scenarios": ["create"], "bench_flags": []})
         context = suite.suite_context(args, {"warnings": []})
         self.assertRegex(context["tvp_revision"], r"^[0-9a-f]{40}$")
         self.assertIn(context["tvp_revision_dirty"], ("true", "false"))
