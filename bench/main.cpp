@@ -4,10 +4,10 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include <csignal>
 #include <variant>
 
 #include "build_info.hpp"
+#include "process_signals.hpp"
 #include "scenarios.hpp"
 #include "suite_options.hpp"
 #include "segment_janitor.hpp"
@@ -15,6 +15,7 @@
 
 int main(int argc, char** argv) {
     if (argc > 1 && tvp::find_task(argv[1]) != nullptr) return tvp::run_task_from_command_line(argc - 1, argv + 1);
+    tvp::reset_inherited_signal_state();  // SIGCHLD default, SIGPIPE ignored, nothing blocked
 
     auto parsed = tvp::bench::parse_command_line(argc, argv);
     if (auto* error = std::get_if<tvp::bench::UsageError>(&parsed)) {
@@ -29,8 +30,6 @@ int main(int argc, char** argv) {
     }
 
     tvp::start_segment_janitor();
-    // A peer that closes its pipe is an error to report (EPIPE), not a reason to die.
-    std::signal(SIGPIPE, SIG_IGN);
     int benchmark_argc = static_cast<int>(command_line.benchmark_args.size());
     benchmark::Initialize(&benchmark_argc, command_line.benchmark_args.data());
     if (benchmark::ReportUnrecognizedArguments(benchmark_argc, command_line.benchmark_args.data())) return 2;
