@@ -4,13 +4,13 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include <csignal>
 #include <filesystem>
 #include <variant>
 
 #include "benchmark_flags.hpp"
 #include "build_info.hpp"
 #include "launcher.hpp"
+#include "process_signals.hpp"
 #include "scenarios.hpp"
 #include "segment_janitor.hpp"
 #include "suite_options.hpp"
@@ -28,6 +28,7 @@ int usage_error(const std::string& message) {
 
 int main(int argc, char** argv) {
     if (argc > 1 && tvp::find_task(argv[1]) != nullptr) return tvp::run_task_from_command_line(argc - 1, argv + 1);
+    tvp::reset_inherited_signal_state();  // SIGCHLD default, SIGPIPE ignored, nothing blocked
 
     auto parsed = tvp::bench::parse_command_line(argc, argv);
     if (auto* error = std::get_if<tvp::bench::UsageError>(&parsed)) return usage_error(error->message);
@@ -63,8 +64,6 @@ int main(int argc, char** argv) {
     }
 
     tvp::start_segment_janitor();
-    // A peer that closes its pipe is an error to report (EPIPE), not a reason to die.
-    std::signal(SIGPIPE, SIG_IGN);
     tvp::bench::add_build_and_machine_context();
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -1,6 +1,9 @@
 #pragma once
 // Owner of one child process id: waits for it once, and kills and reaps it if
-// it is abandoned (destroyed before wait()), so no path leaves a zombie.
+// it is abandoned (destroyed before wait()), so no path leaves a zombie. It
+// never signals a pid it cannot prove is still its un-reaped child: once a
+// wait has failed (ECHILD when the kernel reaped the child itself, because
+// SIGCHLD was ignored) the pid may belong to anybody, and is forgotten.
 #include <sys/types.h>
 
 #include "exit_status.hpp"
@@ -19,9 +22,11 @@ public:
 
     pid_t pid() const { return pid_; }
     bool running() const { return pid_ > 0; }
-    // Blocks until the child ends (retrying on EINTR) and reaps it.
+    // Blocks until the child ends (retrying on EINTR) and reaps it. Throws
+    // std::system_error if it cannot (the child is then no longer ours).
     ExitStatus wait();
-    // SIGKILL, then reap; does nothing once the child has been waited for.
+    // SIGKILL, then reap, if the pid is still an un-reaped child of this
+    // process (checked through a pidfd); does nothing once waited for.
     void kill_and_reap() noexcept;
 
 private:

@@ -14,7 +14,7 @@ namespace tvp {
 namespace {
 void increment_counter(const std::string& segment_name, std::size_t index) {
     SharedMemory segment = SharedMemory::open_named(segment_name);
-    if ((index + 1) * sizeof(std::uint64_t) > segment.size())
+    if (index >= segment.size() / sizeof(std::uint64_t))  // as a count: an offset could overflow
         throw std::out_of_range("counter " + std::to_string(index) + " is outside segment " + segment_name);
     std::atomic_ref<std::uint64_t>(segment.as<std::uint64_t>()[index]).fetch_add(1);
 }

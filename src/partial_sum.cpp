@@ -17,9 +17,14 @@ int sumsq_partial_task(std::span<const std::string> args) {
     const auto slot = integer_argument<std::size_t>(args, 1, "slot");
     const IndexRange range{integer_argument<std::uint64_t>(args, 2, "begin"),
                            integer_argument<std::uint64_t>(args, 3, "end")};
+    if (range.begin > range.end || range.end > max_sum_of_squares_n())
+        throw std::out_of_range("range [" + args[2] + ", " + args[3] + ") is not one a run of the suite can have");
     SharedMemory segment = SharedMemory::open_named(args[0]);
-    if ((slot + 1) * sizeof(PartialSum) > segment.size())
-        throw std::out_of_range("slot " + std::to_string(slot) + " is outside segment " + args[0]);
+    // Against the slot count, not as a byte offset, which could overflow.
+    const std::size_t slots = segment.size() / sizeof(PartialSum);
+    if (slot >= slots)
+        throw std::out_of_range("slot " + std::to_string(slot) + " is outside segment " + args[0] + " (" +
+                                std::to_string(slots) + " slots)");
     compute_partial_sum(segment.as<PartialSum>()[slot], range);
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "segment_janitor.hpp"
 
+#include "forked_child.hpp"
+
 #include <fcntl.h>
 #include <mqueue.h>
 #include <poll.h>
@@ -108,7 +110,7 @@ void start_segment_janitor() {
     if (pid < 0) throw_errno("fork of the janitor");
     if (pid == 0) {
         ours.reset();
-        run_janitor(owner.get(), janitors.get());
+        run_forked_child([&]() -> int { run_janitor(owner.get(), janitors.get()); }, "janitor");
     }
     channel_to_janitor() = std::move(ours);
 }

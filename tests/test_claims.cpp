@@ -1,10 +1,16 @@
 #include <gtest/gtest.h>
+#include <grp.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
 #include "claims/io_bound.hpp"
 #include "claims/isolation.hpp"
 #include "claims/memory_probe.hpp"
+#include "bench_child.hpp"
 #include "test_support.hpp"
 
 namespace tvp::claims {
@@ -47,6 +53,56 @@ TEST_F(ClaimsTest, ACrashedThreadTakesItsWholeProcessDownInsideTheSandbox) {
     EXPECT_EQ(run.crash, "sandbox process killed by signal SIGABRT (Aborted)");
     EXPECT_EQ(run.survivors, 0u);
     EXPECT_TRUE(run.sum_correct) << "the rerun after the crash";
+}
+
+// `survivors` counts the results that reached the parent. A worker that fails
+// without crashing takes nothing down with it: threads included, the other
+// three results arrive (which a count fixed by hand would not show).
+TEST_F(ClaimsTest, SurvivorsAreTheResultsThatReachedTheParent) {
+    for (Backend backend : all_backends) {
+        const IsolationRun run = crash_one_worker(backend, 4, 100'000, Failure::exit_code);
+        EXPECT_EQ(run.survivors, 3u) << to_string(backend) << ": " << run.crash;
+        EXPECT_TRUE(run.sum_correct) << to_string(backend);
+    }
+}
+
+// Tasks (threads included) whose real uid is `uid`: what RLIMIT_NPROC counts.
+unsigned tasks_of_user(uid_t uid) {
+    unsigned tasks = 0;
+    std::error_code error;
+    for (const auto& process : std::filesystem::directory_iterator("/proc", error)) {
+        for (const auto& task : std::filesystem::directory_iterator(process.path() / "task", error)) {
+            std::ifstream status(task.path() / "status");
+            for (std::string line; std::getline(status, line);)
+                if (line.starts_with("Uid:")) tasks += std::stoul(line.substr(4)) == uid;
+        }
+    }
+    return tasks;
+}
+
+// Under RLIMIT_NPROC the thread sandbox cannot start its threads. It must end
+// through _exit(): an exception unwinding into Google Benchmark's loop in the
+// sandbox would run the rest of the suite a second time (a second JSON document).
+TEST(IsolationSandbox, AThreadThatCannotStartEndsTheSandboxNotTheSuite) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root, to run bench as another user under RLIMIT_NPROC";
+    // A uid of its own (not nobody's, which other tests use), so that the
+    // limit counts only bench's processes: bench, its janitor, the sandbox.
+    constexpr uid_t uid = 64'999;
+    const rlim_t limit = tasks_of_user(uid) + 3;
+    const auto run = testing::run_bench_child(
+        {"--benchmark_filter=^isolation/thread/", "--benchmark_min_time=0.01", "--benchmark_format=json"},
+        [&] {
+            // Limit after setuid: a limit already exceeded at setuid time would fail the exec.
+            const rlimit processes{limit, limit};
+            return ::setgroups(0, nullptr) == 0 && ::setgid(uid) == 0 && ::setuid(uid) == 0 &&
+                   ::setrlimit(RLIMIT_NPROC, &processes) == 0;
+        },
+        std::chrono::seconds(60), false);
+    ASSERT_FALSE(run.timed_out) << run.output;
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(testing::count_json_documents(run.output), 1) << run.output;
+    EXPECT_NE(run.output.find("\"error_occurred\": true"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("exited with code 70"), std::string::npos) << "the sandbox's own failure\n" << run.output;
 }
 
 TEST_F(ClaimsTest, IoBoundWorkersWaitTheirFullTime) {

@@ -1,16 +1,23 @@
 #include "claims/isolation.hpp"
 
-#include <sys/wait.h>
+#include "parent_death.hpp"
+
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <optional>
 
 #include "child_process.hpp"
+#include "forked_child.hpp"
+#include "ipc/fd_io.hpp"
 #include "launcher.hpp"
 #include "parallel_sumsq.hpp"
 #include "resource_usage.hpp"
 #include "shared_memory.hpp"
+#include "system_error.hpp"
+#include "unique_fd.hpp"
 
 namespace tvp::claims {
 
@@ -25,98 +32,146 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
     std::abort();
 }
 
-Task crash_task(Backend backend) {
-    if (runs_worker_executable(backend)) return {.name = "raise_signal", .args = {std::to_string(SIGABRT)}, .function = {}};
+Task failing_task(Backend backend, Failure failure) {
+    if (runs_worker_executable(backend)) {
+        if (failure == Failure::exit_code) return {.name = "exit_with", .args = {"1"}, .function = {}};
+        return {.name = "raise_signal", .args = {std::to_string(SIGABRT)}, .function = {}};
+    }
+    if (failure == Failure::exit_code) return {.name = {}, .args = {}, .function = [] { return 1; }};
     return {.name = {}, .args = {}, .function = []() -> int { crash(); }};
 }
 
-IsolationRun crash_a_process(Backend backend, unsigned workers, std::uint64_t n) {
+// The other workers whose slot was written, as the parent sees the slots.
+unsigned count_survivors(std::span<const PartialSum> slots, unsigned failing) {
+    unsigned survivors = 0;
+    for (unsigned i = 0; i < slots.size(); ++i)
+        if (i != failing && slots[i].written == 1) ++survivors;
+    return survivors;
+}
+
+// Every slot written, and their sum the closed form's.
+bool sum_is_correct(std::span<const PartialSum> slots, std::uint64_t n) {
+    const std::optional<uint128> expected = sum_of_squares_closed_form(n);
+    uint128 total = 0;
+    for (const PartialSum& slot : slots) {
+        if (slot.written != 1) return false;
+        total += slot.value;
+    }
+    return !slots.empty() && expected && total == *expected;
+}
+
+IsolationRun crash_a_process(Backend backend, unsigned workers, std::uint64_t n, Failure failure) {
     const Launcher launcher(backend);
-    SharedMemory slots = SharedMemory::create_named(workers * sizeof(PartialSum));
+    SharedMemory shared = SharedMemory::create_named(workers * sizeof(PartialSum));
+    const std::span<PartialSum> slots{shared.as<PartialSum>(), workers};
     const std::vector<IndexRange> ranges = split_work(n, workers);
-    const unsigned crashing = workers / 2;
+    const unsigned failing = workers / 2;
     IsolationRun run;
 
     const auto start = Clock::now();
     std::vector<std::unique_ptr<RunningWorker>> running;
     for (unsigned i = 0; i < workers; ++i)
-        running.push_back(launcher.start(i == crashing ? crash_task(backend)
-                                                       : partial_sum_task(backend, slots.as<PartialSum>(), slots.name(), i,
-                                                                          ranges[i])));
+        running.push_back(launcher.start(i == failing ? failing_task(backend, failure)
+                                                      : partial_sum_task(backend, slots.data(), shared.name(), i,
+                                                                         ranges[i])));
     const std::vector<ExitStatus> statuses = join_all(running);
-    for (unsigned i = 0; i < workers; ++i) {
-        if (i == crashing) run.crash = "worker " + statuses[i].describe();
-        else if (statuses[i].success() && slots.as<PartialSum>()[i].written == 1) ++run.survivors;
-    }
+    run.crash = "worker " + statuses[failing].describe();
+    run.survivors = count_survivors(slots, failing);
     run.detect_seconds = seconds_since(start);
 
     const auto replace = Clock::now();
     const ExitStatus redo =
-        launcher.start(partial_sum_task(backend, slots.as<PartialSum>(), slots.name(), crashing, ranges[crashing]))->join();
+        launcher.start(partial_sum_task(backend, slots.data(), shared.name(), failing, ranges[failing]))->join();
     run.replace_seconds = seconds_since(replace);
 
-    uint128 total = 0;
-    for (unsigned i = 0; i < workers; ++i) total += slots.as<PartialSum>()[i].value;
-    run.sum_correct = redo.success() && total == *sum_of_squares_closed_form(n);
+    run.sum_correct = redo.success() && sum_is_correct(slots, n);
     return run;
 }
 
-// The thread case in a forked sandbox: its threads share its memory, so the
-// sum comes back through a pipe only if the sandbox survives.
-ExitStatus run_thread_sandbox(unsigned workers, std::uint64_t n, bool with_crash, uint128& total) {
-    int pipe_ends[2];
-    if (::pipe(pipe_ends) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(pipe_ends[0]);
-        const Launcher threads(Backend::thread);
-        std::vector<PartialSum> slots(workers);
-        const std::vector<IndexRange> ranges = split_work(n, workers);
-        std::vector<std::unique_ptr<RunningWorker>> running;
-        for (unsigned i = 0; i < workers; ++i) {
-            running.push_back(threads.start(with_crash && i == workers / 2
-                                                ? crash_task(Backend::thread)
-                                                : partial_sum_task(Backend::thread, slots.data(), {}, i, ranges[i])));
-        }
-        join_all(running);
-        uint128 sum = 0;
-        for (const PartialSum& slot : slots) sum += slot.value;
-        const bool sent = ::write(pipe_ends[1], &sum, sizeof sum) == static_cast<ssize_t>(sizeof sum);
-        ::_exit(sent ? 0 : 1);
-    }
-    ::close(pipe_ends[1]);
-    if (pid < 0) {
-        ::close(pipe_ends[0]);
-        throw std::system_error(errno, std::generic_category(), "fork");
-    }
-    ChildProcess sandbox(pid);
-    uint128 received = 0;
-    const bool got = ::read(pipe_ends[0], &received, sizeof received) == static_cast<ssize_t>(sizeof received);
-    ::close(pipe_ends[0]);
-    const ExitStatus status = sandbox.wait();
-    total = got ? received : 0;
-    return status;
+// Inside the sandbox: the workers as threads, then their slots to the parent.
+int sandbox_main(int report_fd, unsigned workers, std::uint64_t n, std::optional<unsigned> failing, Failure failure) {
+    const Launcher threads(Backend::thread);
+    std::vector<PartialSum> slots(workers);
+    const std::vector<IndexRange> ranges = split_work(n, workers);
+    std::vector<std::unique_ptr<RunningWorker>> running;
+    for (unsigned i = 0; i < workers; ++i)
+        running.push_back(threads.start(i == failing ? failing_task(Backend::thread, failure)
+                                                     : partial_sum_task(Backend::thread, slots.data(), {}, i,
+                                                                        ranges[i])));
+    join_all(running);
+    ipc::write_all(report_fd, slots.data(), slots.size() * sizeof(PartialSum), false);
+    return 0;
 }
 
-IsolationRun crash_a_thread(unsigned workers, std::uint64_t n) {
+// The sandbox's slots as they reached the parent: all of them, or none if the
+// sandbox ended before it sent them all.
+std::vector<PartialSum> receive_slots(int fd, unsigned workers) {
+    std::vector<PartialSum> slots(workers);
+    auto* bytes = reinterpret_cast<char*>(slots.data());
+    const std::size_t size = slots.size() * sizeof(PartialSum);
+    for (std::size_t done = 0; done < size;) {
+        const ssize_t got = ::read(fd, bytes + done, size - done);
+        if (got == 0) return {};
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("read from the thread sandbox");
+        }
+        done += static_cast<std::size_t>(got);
+    }
+    return slots;
+}
+
+struct SandboxOutcome {
+    ExitStatus status;
+    std::vector<PartialSum> slots;  // what reached the parent: empty if nothing did
+};
+
+// The thread case in a forked sandbox: its threads share its memory, so their
+// results reach the parent through a pipe, and only if the sandbox survives.
+// The sandbox leaves through _exit() whatever it throws (a thread that cannot
+// start, say): never into the caller's code, which is the parent's.
+SandboxOutcome run_thread_sandbox(unsigned workers, std::uint64_t n, std::optional<unsigned> failing,
+                                  Failure failure) {
+    FdPair pipe = make_pipe();
+    const pid_t pid = fork_dying_with_parent();
+    if (pid < 0) throw_errno("fork of the thread sandbox");
+    if (pid == 0) {
+        pipe.first.reset();
+        run_forked_child([&] { return sandbox_main(pipe.second.get(), workers, n, failing, failure); },
+                         "isolation: thread sandbox");
+    }
+    ChildProcess sandbox(pid);
+    pipe.second.reset();  // our copy of the write end would hide the sandbox's death
+    SandboxOutcome outcome;
+    outcome.slots = receive_slots(pipe.first.get(), workers);
+    outcome.status = sandbox.wait();
+    return outcome;
+}
+
+IsolationRun crash_a_thread(unsigned workers, std::uint64_t n, Failure failure) {
+    const unsigned failing = workers / 2;
     IsolationRun run;
-    uint128 total = 0;
     const auto start = Clock::now();
-    run.crash = "sandbox process " + run_thread_sandbox(workers, n, true, total).describe();
+    const SandboxOutcome failed = run_thread_sandbox(workers, n, failing, failure);
+    run.crash = "sandbox process " + failed.status.describe();
+    run.survivors = count_survivors(failed.slots, failing);
     run.detect_seconds = seconds_since(start);
-    run.survivors = 0;  // the threads' results died with their process
+
     const auto replace = Clock::now();
-    const ExitStatus redo = run_thread_sandbox(workers, n, false, total);
+    const SandboxOutcome redo = run_thread_sandbox(workers, n, std::nullopt, failure);
     run.replace_seconds = seconds_since(replace);
-    run.sum_correct = redo.success() && total == *sum_of_squares_closed_form(n);
+    if (!redo.status.success())
+        throw std::runtime_error("the thread sandbox that redoes the work " + redo.status.describe());
+    run.sum_correct = sum_is_correct(redo.slots, n);
     return run;
 }
 
 }  // namespace
 
-IsolationRun crash_one_worker(Backend backend, unsigned workers, std::uint64_t n) {
+IsolationRun crash_one_worker(Backend backend, unsigned workers, std::uint64_t n, Failure failure) {
     if (workers < 2) throw std::invalid_argument("isolation needs at least 2 workers: one crashes, others work");
-    return backend == Backend::thread ? crash_a_thread(workers, n) : crash_a_process(backend, workers, n);
+    return backend == Backend::thread ? crash_a_thread(workers, n, failure)
+                                      : crash_a_process(backend, workers, n, failure);
 }
 
 }  // namespace tvp::claims

@@ -1,6 +1,5 @@
 #include "claims/worker_gate.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <stdexcept>
@@ -10,25 +9,16 @@
 
 namespace tvp::claims {
 
+// Both pipes close-on-exec; the workers' ends then inheritable, for a spawned worker.
 WorkerGate::WorkerGate() {
-    int ready[2], release[2];
-    if (::pipe(ready) != 0) throw_errno("pipe");
-    if (::pipe(release) != 0) {
-        ::close(ready[0]);
-        ::close(ready[1]);
-        throw_errno("pipe");
-    }
-    ready_read_ = ready[0];
-    ready_write_ = ready[1];
-    release_read_ = release[0];
-    release_write_ = release[1];
-    ::fcntl(ready_read_, F_SETFD, FD_CLOEXEC);
-    ::fcntl(release_write_, F_SETFD, FD_CLOEXEC);
-}
-
-WorkerGate::~WorkerGate() {
-    for (int fd : {ready_read_, ready_write_, release_read_, release_write_})
-        if (fd >= 0) ::close(fd);
+    FdPair ready = make_pipe();
+    FdPair release = make_pipe();
+    allow_inheritance(ready.second.get());
+    allow_inheritance(release.first.get());
+    ready_read_ = std::move(ready.first);
+    ready_write_ = std::move(ready.second);
+    release_read_ = std::move(release.first);
+    release_write_ = std::move(release.second);
 }
 
 void WorkerGate::arrive_and_wait(int ready_fd, int release_fd) {
@@ -39,29 +29,25 @@ void WorkerGate::arrive_and_wait(int ready_fd, int release_fd) {
     }
 }
 
-void WorkerGate::close_parent_ends_in_child() const {
-    ::close(ready_read_);
-    ::close(release_write_);
+void WorkerGate::close_parent_ends_in_child() {
+    ready_read_.reset();
+    release_write_.reset();
 }
 
 void WorkerGate::close_worker_ends() {
-    ::close(ready_write_);
-    ::close(release_read_);
-    ready_write_ = release_read_ = -1;
+    ready_write_.reset();
+    release_read_.reset();
 }
 
 void WorkerGate::wait_ready(unsigned workers) {
     for (unsigned arrived = 0; arrived < workers; ++arrived) {
         char byte;
-        if (!ipc::read_exact(ready_read_, &byte, 1))
+        if (!ipc::read_exact(ready_read_.get(), &byte, 1))
             throw std::runtime_error("a worker ended before it was ready (" + std::to_string(arrived) + " of " +
                                      std::to_string(workers) + " were)");
     }
 }
 
-void WorkerGate::release() {
-    if (release_write_ >= 0) ::close(release_write_);
-    release_write_ = -1;
-}
+void WorkerGate::release() { release_write_.reset(); }
 
 }  // namespace tvp::claims

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "unique_fd.hpp"
+
 namespace tvp::claims {
 
 class WorkerGate {
@@ -12,15 +14,14 @@ public:
     WorkerGate();  // both pipes; the parent's ends are close-on-exec
     WorkerGate(const WorkerGate&) = delete;
     WorkerGate& operator=(const WorkerGate&) = delete;
-    ~WorkerGate();
 
     // Worker side: say ready, then wait for the release.
     static void arrive_and_wait(int ready_fd, int release_fd);
-    int ready_fd() const { return ready_write_; }
-    int release_fd() const { return release_read_; }
+    int ready_fd() const { return ready_write_.get(); }
+    int release_fd() const { return release_read_.get(); }
     // In a forked worker: close the parent's ends it inherited, or the release
     // (end-of-file) could never come.
-    void close_parent_ends_in_child() const;
+    void close_parent_ends_in_child();
 
     // Parent side, once process workers have started: drop our copies of their
     // ends, so that workers dying early show as end-of-file, not as a hang.
@@ -30,7 +31,7 @@ public:
     void release();
 
 private:
-    int ready_read_ = -1, ready_write_ = -1, release_read_ = -1, release_write_ = -1;
+    UniqueFd ready_read_, ready_write_, release_read_, release_write_;
 };
 
 }  // namespace tvp::claims

@@ -46,7 +46,7 @@ bool available(Backend backend, Mechanism mechanism) {
 Link make_link(const LinkOptions& options, PeerAlive parent_sees_peer) {
     switch (options.mechanism) {
         case Mechanism::pipe: return make_pipe_link(options);
-        case Mechanism::socketpair: return make_socketpair_link();
+        case Mechanism::socketpair: return make_socketpair_link(options);
         case Mechanism::posix_mq: return make_posix_mq_link(options, std::move(parent_sees_peer));
         case Mechanism::bip_mq: return make_bip_mq_link(options, std::move(parent_sees_peer));
         case Mechanism::shm_ring: return make_shm_ring_link(options, std::move(parent_sees_peer));

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <csignal>
 #include <cstring>
 
 #include "ipc/affinity.hpp"
@@ -61,7 +60,6 @@ std::vector<std::string> peer_task_arguments(const PeerOptions& options, pid_t p
 
 int ipc_peer_task(std::span<const std::string> args) {
     if (args.size() < 6) throw std::invalid_argument("ipc_peer needs <role> <bytes> <ack_every> <cpu> <parent> <endpoint...>");
-    std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error to report, not a reason to die silently
     const PeerOptions options{.role = args[0] == "echo" ? PeerRole::echo : PeerRole::consume,
                               .payload_bytes = integer_argument<std::size_t>(args, 1, "payload bytes"),
                               .ack_every = integer_argument<std::uint64_t>(args, 2, "ack every"),

@@ -36,39 +36,12 @@ namespace {
 using ring::frame_header_bytes;
 using ring::line_bytes;
 using ring::max_frame_body;
+using ring::Line;
+using ring::SegmentLayout;
+using ring::RingControl;
+using ring::last_fragment;
+using ring::skip_to_start;
 constexpr std::uint64_t ring_lines = ring::lines;
-
-enum FrameFlags : std::uint32_t { last_fragment = 1, skip_to_start = 2 };
-
-// One cache line. A frame starts at a line: its stamp (the frame's sequence
-// number, never 0) is written last, with release, so the consumer polls the
-// very line that holds the frame's first bytes: a small message costs one
-// cache-line transfer per direction. The body continues over the next lines,
-// contiguous in memory, so a message can be read in place.
-struct alignas(line_bytes) Line {
-    std::atomic<std::uint64_t> stamp;
-    std::uint32_t body_bytes;
-    std::uint32_t flags;
-    std::byte body[line_bytes - frame_header_bytes];
-};
-static_assert(sizeof(Line) == line_bytes);
-
-// Producer and consumer fields live on separate lines.
-struct RingControl {
-    alignas(64) std::atomic<std::uint64_t> consumed_lines{0};  // consumer -> producer: lines it is done with
-    std::atomic<std::uint32_t> consumed_signal{0};             // futex word: bumped when lines are freed
-    alignas(64) std::atomic<std::uint32_t> written_signal{0};  // futex word: bumped after each frame
-    std::atomic<std::uint32_t> closed{0};
-    alignas(64) std::atomic<std::uint32_t> consumer_sleeping{0};
-    std::atomic<std::uint32_t> producer_sleeping{0};
-};
-static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::uint32_t>::is_always_lock_free,
-              "the counters must be lock-free to work between processes");
-
-struct SegmentLayout {
-    RingControl control[2];
-    Line lines[2][ring_lines];
-};
 
 std::uint64_t lines_for(std::size_t body_bytes) {
     return (frame_header_bytes + body_bytes + line_bytes - 1) / line_bytes;
@@ -124,9 +97,10 @@ void copy_to_ring(std::byte* target, const std::byte* source, std::size_t size) 
 class ShmRingEndpoint : public Endpoint {
 public:
     // Direction 0 carries parent -> peer, direction 1 peer -> parent.
-    ShmRingEndpoint(std::shared_ptr<SharedMemory> segment, bool is_parent, WaitMode mode, PeerAlive peer_alive)
+    ShmRingEndpoint(std::shared_ptr<SharedMemory> segment, bool is_parent, WaitMode mode, std::size_t max_message_bytes,
+                    PeerAlive peer_alive)
         : segment_(std::move(segment)), layout_(segment_->as<SegmentLayout>()), outgoing_(is_parent ? 0 : 1),
-          mode_(mode), peer_alive_(std::move(peer_alive)) {}
+          mode_(mode), max_message_bytes_(max_message_bytes), peer_alive_(std::move(peer_alive)) {}
 
     void send(std::span<const std::byte> message) override {
         do {
@@ -160,11 +134,13 @@ public:
             ++next_sequence_;
             // Read the frame's fields now: once published as consumed, the line is the producer's again.
             const std::uint32_t flags = line.flags;
+            const std::uint32_t body_bytes = line.body_bytes;
+            check_frame(flags, body_bytes);
             if (flags & skip_to_start) {
                 read_position_ += ring_lines - read_position_ % ring_lines;
                 continue;
             }
-            const std::span<const std::byte> body(line.body, line.body_bytes);
+            const std::span<const std::byte> body(line.body, body_bytes);
             read_position_ += lines_for(body.size());
             if (assembled_.empty() && (flags & last_fragment)) return body;  // in place, no copy
             assembled_.insert(assembled_.end(), body.begin(), body.end());
@@ -184,6 +160,22 @@ public:
     void abandon_in_forked_child() override { segment_->forget_ownership(); }
 
 private:
+    // The peer wrote the frame's fields: a body must lie within the ring (from
+    // its line to the ring's end, never wrapping) and the message within the
+    // link's limit, before a byte of it is read.
+    void check_frame(std::uint32_t flags, std::uint32_t body_bytes) const {
+        if (flags & ~std::uint32_t{last_fragment | skip_to_start})
+            throw std::runtime_error("shm_ring: corrupt frame: unknown flags " + std::to_string(flags));
+        if (flags & skip_to_start) return;
+        if (body_bytes > max_frame_body || read_position_ % ring_lines + lines_for(body_bytes) > ring_lines)
+            throw std::runtime_error("shm_ring: corrupt frame: a body of " + std::to_string(body_bytes) +
+                                     " bytes at line " + std::to_string(read_position_ % ring_lines) +
+                                     " does not fit the ring");
+        if (assembled_.size() + body_bytes > max_message_bytes_)
+            throw std::runtime_error("shm_ring: a message of more than " + std::to_string(max_message_bytes_) +
+                                     " bytes, the link's limit");
+    }
+
     // Writes one frame at the write position (after a skip frame if it would
     // not fit before the ring's end), clearing the next frame's stamp first.
     void write_frame(std::span<const std::byte> body, std::uint32_t flags) {
@@ -245,6 +237,7 @@ private:
     SegmentLayout* layout_;
     int outgoing_;
     WaitMode mode_;
+    std::size_t max_message_bytes_;  // header + largest payload: a longer message is an error
     PeerAlive peer_alive_;
     // Producer side: where the next frame goes, its sequence number, and the
     // consumer's progress as last seen (stale only means waiting a little more).
@@ -262,21 +255,24 @@ private:
 }  // namespace
 
 Link make_shm_ring_link(const LinkOptions& options, PeerAlive parent_sees_peer) {
+    const std::size_t limit = message_limit(options);
     auto segment = std::make_shared<SharedMemory>(SharedMemory::create_named(sizeof(SegmentLayout)));
     new (segment->data()) SegmentLayout;  // zeroed counters
     Link link;
-    link.peer_arguments = {"shm_ring", segment->name(), std::string(to_string(options.wait))};
-    link.peer = std::make_unique<ShmRingEndpoint>(segment, false, options.wait, PeerAlive{});
-    link.parent = std::make_unique<ShmRingEndpoint>(std::move(segment), true, options.wait, std::move(parent_sees_peer));
+    link.peer_arguments = {"shm_ring", segment->name(), std::string(to_string(options.wait)), std::to_string(limit)};
+    link.peer = std::make_unique<ShmRingEndpoint>(segment, false, options.wait, limit, PeerAlive{});
+    link.parent =
+        std::make_unique<ShmRingEndpoint>(std::move(segment), true, options.wait, limit, std::move(parent_sees_peer));
     return link;
 }
 
 std::unique_ptr<Endpoint> open_shm_ring_endpoint(std::span<const std::string> arguments, PeerAlive child_sees_parent) {
-    if (arguments.size() != 3) throw std::invalid_argument("a shm_ring endpoint needs <segment> <wait>");
+    if (arguments.size() != 4) throw std::invalid_argument("a shm_ring endpoint needs <segment> <wait> <max message bytes>");
+    const auto limit = message_limit_argument(arguments, 3);
     auto segment = std::make_shared<SharedMemory>(SharedMemory::open_named(arguments[1]));
     if (segment->size() < sizeof(SegmentLayout)) throw std::invalid_argument("segment too small for a ring pair");
     const WaitMode mode = arguments[2] == "spin" ? WaitMode::spin : WaitMode::block;
-    return std::make_unique<ShmRingEndpoint>(std::move(segment), false, mode, std::move(child_sees_parent));
+    return std::make_unique<ShmRingEndpoint>(std::move(segment), false, mode, limit, std::move(child_sees_parent));
 }
 
 }  // namespace tvp::ipc
