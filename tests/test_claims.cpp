@@ -102,7 +102,11 @@ TEST(IsolationSandbox, AThreadThatCannotStartEndsTheSandboxNotTheSuite) {
     EXPECT_EQ(run.exit_code, 0) << run.output;
     EXPECT_EQ(testing::count_json_documents(run.output), 1) << run.output;
     EXPECT_NE(run.output.find("\"error_occurred\": true"), std::string::npos) << run.output;
+#ifndef __SANITIZE_THREAD__
+    // (Under ThreadSanitizer its own threads count against the limit too, and
+    // the fork of the sandbox fails first: still one document and an error.)
     EXPECT_NE(run.output.find("exited with code 70"), std::string::npos) << "the sandbox's own failure\n" << run.output;
+#endif
 }
 
 TEST_F(ClaimsTest, IoBoundWorkersWaitTheirFullTime) {
