@@ -268,6 +268,39 @@ class CompareTest(ScratchTest):
                 with self.subTest(case=case, order="new" if args[0] == base else "base"):
                     self.assert_one_line_exit_2(run("compare", *args), message)
 
+    def test_odd_json_exits_2_with_one_line(self):
+        """Fields of the wrong type, JSON that Python's parser itself gives up on, and files with
+        nothing to compare: one line and exit 2, never a traceback, a silently dropped row or
+        an error invented from a string."""
+        good = repetitions("create/fork/workers:4", SPREAD)
+
+        def with_first(**fields):
+            return [{**good[0], **fields}] + good[1:]
+
+        cases = {
+            "run_name null": (with_first(run_name=None), "run_name None is not a name"),
+            "run_name number": (with_first(run_name=5), "run_name 5 is not a name"),
+            "time_unit list": (with_first(time_unit=["us"]), "unknown time_unit ['us']"),
+            "run_type null": (with_first(run_type=None), "unknown run_type None"),
+            "run_type other": (with_first(run_type="warmup"), "unknown run_type 'warmup'"),
+            "error_occurred text": (with_first(error_occurred="false"), "error_occurred 'false' is not true or false"),
+            "aggregates only": ([{**row, "run_type": "aggregate", "aggregate_name": "mean"} for row in good],
+                                "only aggregates"),
+        }
+        base = self.results("base.json", good)
+        for case, (rows, message) in cases.items():
+            path = self.results("odd.json", rows)
+            for args in [(base, path), (path, base)]:
+                with self.subTest(case=case, order="new" if args[0] == base else "base"):
+                    self.assert_one_line_exit_2(run("compare", *args), message)
+        text = json.dumps({"context": {}, "benchmarks": good})
+        raw = {"a 5000-digit number": text.replace('"iterations": 100', '"iterations": 1' + "0" * 5000, 1),
+               "nested 100000 deep": "[" * 100_000 + "]" * 100_000}
+        for case, content in raw.items():
+            (self.scratch / "raw.json").write_text(content)
+            with self.subTest(case=case):
+                self.assert_one_line_exit_2(run("compare", base, self.scratch / "raw.json"), "not readable JSON")
+
     def test_a_counter_that_is_not_a_number_exits_2(self):
         name = "queue/fork/posix_mq/bytes:8/cpus:cross/latency"
         base = self.results("base.json", repetitions(name, SPREAD, round_trip_p50_us=50.0))
