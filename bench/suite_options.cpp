@@ -72,7 +72,6 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
             parsed.help = true;
         } else if (is_benchmark_flag(arg)) {
             if (auto problem = benchmark_flag_problem(arg)) return UsageError{*problem};
-            if (auto path = flag_value(arg, "benchmark_out")) parsed.benchmark_out = std::string(*path);
             parsed.benchmark_args.push_back(argv[i]);
         } else if (auto path = flag_value(arg, "worker_exe")) {
             parsed.options.worker_executable = std::string(*path);
