@@ -63,6 +63,8 @@ TEST(BenchCommandLine, RefusesAWorkerProgramThatIsNotTheSuitesWorker) {
     expect_usage_error("--worker_exe=/etc/passwd", "'/etc/passwd' is not executable");
     expect_usage_error("--worker_exe=/tmp", "'/tmp' is not a regular file");
     expect_usage_error("--worker_exe=/bin/true", "did not answer the handshake");
+    // An empty path (an unset variable in a script) is not a request for the default worker.
+    expect_usage_error("--worker_exe= --benchmark_list_tests=true", "--worker_exe: give the path");
 }
 
 // A program that answers the handshake but never ends (its reply is right, its
