@@ -263,8 +263,8 @@ def revision(data):
 
     def text(source):
         rev = source.get("tvp_revision")
-        if not rev or rev == "unknown":
-            return None
+        if not isinstance(rev, str) or not rev or rev.startswith("unknown"):  # bench built outside git says
+            return None                                                        # "unknown (not a git checkout)"
         dirty = str(source.get("tvp_revision_dirty", "")).lower() == "true"
         return f"{rev[:12]}{' with local changes' if dirty else ''}"
 

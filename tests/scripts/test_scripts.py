@@ -439,6 +439,10 @@ class ResultsLibTest(ScratchTest):
                                                                 "tvp_revision_dirty": "false"}}}),
                          "revision fedcba987654")
         self.assertEqual(rl.revision({"context": {}}), "revision not recorded (file predates provenance)")
+        # What cmake/revision.cmake writes when bench is built outside git, and what scripts/suite writes.
+        for outside in ["unknown (not a git checkout)", "unknown"]:
+            self.assertEqual(rl.revision({"context": {"tvp_revision": outside, "tvp_revision_dirty": "unknown"}}),
+                             "revision unknown (built outside git)")
 
     def test_times_get_the_unit_that_fits(self):
         self.assertEqual([rl.format_seconds(s) for s in [812e-9, 61.8e-6, 4.76e-3, 1.2, 999.7e-6]],
