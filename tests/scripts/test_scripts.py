@@ -372,6 +372,23 @@ class SuiteTest(ScratchTest):
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
 
+    def test_bench_flags_that_the_suite_sets_itself_are_refused(self):
+        """After --, a flag the suite sets for every scenario would override it: the filter would run the same
+        benchmarks in every scenario, the output file would leave the suite nothing to read."""
+        for flag, message in [("--benchmark_filter=^isolation/thread", "use --scenarios"),
+                              ("--benchmark_repetitions=1", "use --repetitions"),
+                              ("--benchmark_min_time=0.01", "use --min-time"),
+                              ("--round_trips=10", "use --round-trips"),
+                              (f"--benchmark_out={self.scratch / 'elsewhere.json'}", "the suite sets it"),
+                              ("--benchmark_out_format=csv", "the suite sets it"),
+                              ("--benchmark_list_tests=true", "the suite sets it"),
+                              ("--benchmark_report_aggregates_only=true", "the suite sets it")]:
+            with self.subTest(flag=flag):
+                result = run("suite", "--no-build", "--quick", "--scenarios", "isolation",
+                             "--out", self.scratch / "results", "--", flag, timeout=60)
+                self.assert_one_line_exit_2(result, message)
+                self.assertNotIn("machine check", result.stdout)
+
     def test_the_suite_context_names_the_revision(self):
         suite = load_script("suite")
         args = type("Args", (), {"quick": True, "repetitions": 2, "min_time": 0.02, "round_trips": 100,
