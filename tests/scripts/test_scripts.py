@@ -389,6 +389,16 @@ class SuiteTest(ScratchTest):
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
 
+    def test_a_scenario_named_twice_runs_once(self):
+        """Run twice, its rows would be in the results twice: twice the repetitions to a reader and to compare."""
+        suite = load_script("suite")
+        argv = sys.argv
+        sys.argv = ["suite", "--scenarios", "create,sumsq,create", "--out", str(self.scratch)]
+        try:
+            self.assertEqual(suite.parse_arguments().scenarios, ["create", "sumsq"])
+        finally:
+            sys.argv = argv
+
     def test_the_suite_context_names_the_revision(self):
         suite = load_script("suite")
         args = type("Args", (), {"quick": True, "repetitions": 2, "min_time": 0.02, "round_trips": 100,
