@@ -7,8 +7,15 @@
 #include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <utility>
 
 #include "number_parsing.hpp"
+
+// Google Benchmark 1.7.1 exports its flags without declaring them in its header;
+// empty_selection_problem needs this one.
+namespace benchmark {
+extern std::string FLAGS_benchmark_out;
+}  // namespace benchmark
 
 namespace tvp::bench {
 
@@ -95,8 +102,14 @@ std::optional<std::string> benchmark_flag_problem(std::string_view arg) {
 }
 
 std::optional<std::string> empty_selection_problem() {
+    // RunSpecifiedBenchmarks opens --benchmark_out's file, emptying it, before it
+    // selects anything: the probe runs without it, so that a refused run neither
+    // creates that file nor empties the results of an earlier one.
+    const std::string out = std::exchange(benchmark::FLAGS_benchmark_out, std::string());
     SelectionProbe probe;
-    if (benchmark::RunSpecifiedBenchmarks(&probe) > 0) return std::nullopt;
+    const std::size_t selected = benchmark::RunSpecifiedBenchmarks(&probe);
+    benchmark::FLAGS_benchmark_out = out;
+    if (selected > 0) return std::nullopt;
     const std::string reason = probe.first_error_line();
     return fmt::format("--benchmark_filter='{}' selects no benchmark{}", benchmark::GetBenchmarkFilter(),
                        reason.empty() ? "" : " (" + reason + ")");

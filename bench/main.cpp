@@ -4,7 +4,6 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <variant>
 
 #include "benchmark_flags.hpp"
@@ -55,13 +54,7 @@ int main(int argc, char** argv) {
     tvp::bench::register_claims_benchmarks(command_line.options);
 
     // A filter that selects nothing (or does not compile) is a usage error, not an empty success.
-    const bool out_existed = !command_line.benchmark_out.empty() && std::filesystem::exists(command_line.benchmark_out);
-    if (auto problem = tvp::bench::empty_selection_problem()) {
-        std::error_code ignored;
-        if (!command_line.benchmark_out.empty() && !out_existed)
-            std::filesystem::remove(command_line.benchmark_out, ignored);
-        return usage_error(*problem);
-    }
+    if (auto problem = tvp::bench::empty_selection_problem()) return usage_error(*problem);
 
     tvp::start_segment_janitor();
     tvp::bench::add_build_and_machine_context();

@@ -72,9 +72,9 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
             parsed.help = true;
         } else if (is_benchmark_flag(arg)) {
             if (auto problem = benchmark_flag_problem(arg)) return UsageError{*problem};
-            if (auto path = flag_value(arg, "benchmark_out")) parsed.benchmark_out = std::string(*path);
             parsed.benchmark_args.push_back(argv[i]);
         } else if (auto path = flag_value(arg, "worker_exe")) {
+            if (path->empty()) return UsageError{"--worker_exe: give the path of the worker program"};
             parsed.options.worker_executable = std::string(*path);
         } else if (auto count = flag_value(arg, "round_trips")) {
             const auto value = parse_integer<long long>(*count);

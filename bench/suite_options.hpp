@@ -22,7 +22,6 @@ struct SuiteOptions {
 struct ParsedCommandLine {
     SuiteOptions options;
     std::vector<char*> benchmark_args;  // argv[0] and the flags left for Google Benchmark
-    std::string benchmark_out;  // --benchmark_out's value, if given
     bool help = false;
 };
 

@@ -80,7 +80,7 @@ def load(path):
         raise UnusableResults(f"{path}: empty file, not readable JSON")
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:  # ValueError: JSONDecodeError, or a number too long to convert
         raise UnusableResults(f"{path}: not readable JSON ({error})")
     if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list) \
             or not isinstance(data.get("context"), dict):
@@ -88,21 +88,35 @@ def load(path):
     if not data["benchmarks"]:
         raise UnusableResults(f"{path}: holds no benchmarks")
     check_rows(path, data["benchmarks"])
+    if not any(is_repetition(row) for row in data["benchmarks"]):
+        raise UnusableResults(f"{path}: holds only aggregates (mean, median, ...), no repetitions: run bench "
+                              "without --benchmark_report_aggregates_only")
     return data
 
 
+RUN_TYPES = ("iteration", "aggregate")
+
+
 def check_rows(path, rows):
-    """Every row has a name and a known time unit; every repetition that did not
-    report an error has a positive wall time. Aggregates (a standard deviation
+    """Every row has a name, a known time unit and run type, and a true or false
+    error_occurred (a string would count as an error); every repetition that did
+    not report an error has a positive wall time. Aggregates (a standard deviation
     may be 0) and errored rows carry no usable time and are not checked for one."""
     for index, row in enumerate(rows):
         where = f"{path}: benchmark #{index + 1}"
         if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"]:
             raise UnusableResults(f"{where} has no name")
         where += f" ({row['name']})"
+        if "run_name" in row and not (isinstance(row["run_name"], str) and row["run_name"]):
+            raise UnusableResults(f"{where}: run_name {row['run_name']!r} is not a name")
         unit = row.get("time_unit", "ns")
-        if unit not in UNIT_SECONDS:
+        if not isinstance(unit, str) or unit not in UNIT_SECONDS:
             raise UnusableResults(f"{where}: unknown time_unit {unit!r} (expected one of {', '.join(UNIT_SECONDS)})")
+        if row.get("run_type", "iteration") not in RUN_TYPES:
+            raise UnusableResults(f"{where}: unknown run_type {row['run_type']!r} (expected one of "
+                                  f"{', '.join(RUN_TYPES)})")
+        if not isinstance(row.get("error_occurred", False), bool):
+            raise UnusableResults(f"{where}: error_occurred {row['error_occurred']!r} is not true or false")
         if row.get("run_type", "iteration") == "iteration" and not row.get("error_occurred"):
             if not is_number(row.get("real_time")) or row["real_time"] <= 0:
                 raise UnusableResults(f"{where}: real_time {row.get('real_time')!r} is not a positive number")
@@ -249,8 +263,8 @@ def revision(data):
 
     def text(source):
         rev = source.get("tvp_revision")
-        if not rev or rev == "unknown":
-            return None
+        if not isinstance(rev, str) or not rev or rev.startswith("unknown"):  # bench built outside git says
+            return None                                                        # "unknown (not a git checkout)"
         dirty = str(source.get("tvp_revision_dirty", "")).lower() == "true"
         return f"{rev[:12]}{' with local changes' if dirty else ''}"
 

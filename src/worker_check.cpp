@@ -2,8 +2,11 @@
 
 #include <poll.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <system_error>
 
@@ -17,6 +20,21 @@ namespace tvp {
 namespace {
 
 constexpr auto handshake_timeout = std::chrono::seconds(5);
+
+// True once `child` has ended (not yet reaped), false if it is still running at
+// `deadline`: its pidfd turns readable when it ends. Without pidfds (Linux
+// before 5.3) it cannot tell, and says true: the wait that follows may then block.
+bool ends_before(const ChildProcess& child, std::chrono::steady_clock::time_point deadline) {
+    const UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, child.pid(), 0)));
+    if (!pidfd) return errno == ENOSYS;
+    while (true) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd ended{.fd = pidfd.get(), .events = POLLIN, .revents = 0};
+        const int ready = ::poll(&ended, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+        if (ready >= 0 || errno != EINTR) return ready > 0;
+    }
+}
 
 // Starts `program handshake` with its stdout on a pipe; returns what it printed
 // (up to a line) and how it ended. Kills it if it does not finish in time.
@@ -46,7 +64,7 @@ std::optional<std::string> handshake(const std::filesystem::path& program) {
         reply.append(buffer, static_cast<std::size_t>(got));
     }
     if (reply.find('\n') == std::string::npos) return std::nullopt;
-    if (!child.wait().success()) return std::nullopt;
+    if (!ends_before(child, deadline) || !child.wait().success()) return std::nullopt;
     return reply.substr(0, reply.find('\n'));
 }
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <memory>
 
@@ -62,6 +63,24 @@ TEST(BenchCommandLine, RefusesAWorkerProgramThatIsNotTheSuitesWorker) {
     expect_usage_error("--worker_exe=/etc/passwd", "'/etc/passwd' is not executable");
     expect_usage_error("--worker_exe=/tmp", "'/tmp' is not a regular file");
     expect_usage_error("--worker_exe=/bin/true", "did not answer the handshake");
+    // An empty path (an unset variable in a script) is not a request for the default worker.
+    expect_usage_error("--worker_exe= --benchmark_list_tests=true", "--worker_exe: give the path");
+}
+
+// A program that answers the handshake but never ends (its reply is right, its
+// exit never comes) is refused within the handshake's time limit: bench must
+// not wait for it forever.
+TEST(BenchCommandLine, RefusesAWorkerProgramThatAnswersButDoesNotEnd) {
+    const std::filesystem::path script =
+        std::filesystem::temp_directory_path() / ("tvp-answers-and-hangs-" + std::to_string(::getpid()));
+    {
+        std::ofstream file(script);
+        file << "#!/bin/sh\necho 'tvp_worker handshake 1'\nexec sleep 60\n";
+    }
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    expect_usage_error("--worker_exe=" + script.string() + " --benchmark_list_tests=true",
+                       "did not answer the handshake");
+    std::filesystem::remove(script);
 }
 
 TEST(BenchCommandLine, AcceptsTheWorkerProgramAndBenchItself) {

@@ -59,6 +59,17 @@ TEST(BenchSelection, AnEmptySelectionLeavesNoEmptyResultsFile) {
     EXPECT_FALSE(std::filesystem::exists(out.path()));
 }
 
+TEST(BenchSelection, AnEmptySelectionLeavesAnExistingResultsFileAsItWas) {
+    const ResultsFile out;
+    { std::ofstream(out.path()) << "the results of an earlier run\n"; }
+    for (const char* listing : {"", " --benchmark_list_tests=true"}) {
+        expect_one_line_exit_2("--benchmark_filter=no_such_benchmark" + out.flags() + listing, "selects no benchmark");
+        std::ifstream file(out.path());
+        const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(text, "the results of an earlier run\n") << "a refused run must not empty the file" << listing;
+    }
+}
+
 TEST(BenchSelection, GoogleBenchmarkFlagsWithBadValuesAreRefused) {
     expect_one_line_exit_2("--benchmark_repetitions=-1", "--benchmark_repetitions: '-1'");
     expect_one_line_exit_2("--benchmark_repetitions=0", "--benchmark_repetitions: '0'");

@@ -268,6 +268,39 @@ class CompareTest(ScratchTest):
                 with self.subTest(case=case, order="new" if args[0] == base else "base"):
                     self.assert_one_line_exit_2(run("compare", *args), message)
 
+    def test_odd_json_exits_2_with_one_line(self):
+        """Fields of the wrong type, JSON that Python's parser itself gives up on, and files with
+        nothing to compare: one line and exit 2, never a traceback, a silently dropped row or
+        an error invented from a string."""
+        good = repetitions("create/fork/workers:4", SPREAD)
+
+        def with_first(**fields):
+            return [{**good[0], **fields}] + good[1:]
+
+        cases = {
+            "run_name null": (with_first(run_name=None), "run_name None is not a name"),
+            "run_name number": (with_first(run_name=5), "run_name 5 is not a name"),
+            "time_unit list": (with_first(time_unit=["us"]), "unknown time_unit ['us']"),
+            "run_type null": (with_first(run_type=None), "unknown run_type None"),
+            "run_type other": (with_first(run_type="warmup"), "unknown run_type 'warmup'"),
+            "error_occurred text": (with_first(error_occurred="false"), "error_occurred 'false' is not true or false"),
+            "aggregates only": ([{**row, "run_type": "aggregate", "aggregate_name": "mean"} for row in good],
+                                "only aggregates"),
+        }
+        base = self.results("base.json", good)
+        for case, (rows, message) in cases.items():
+            path = self.results("odd.json", rows)
+            for args in [(base, path), (path, base)]:
+                with self.subTest(case=case, order="new" if args[0] == base else "base"):
+                    self.assert_one_line_exit_2(run("compare", *args), message)
+        text = json.dumps({"context": {}, "benchmarks": good})
+        raw = {"a 5000-digit number": text.replace('"iterations": 100', '"iterations": 1' + "0" * 5000, 1),
+               "nested 100000 deep": "[" * 100_000 + "]" * 100_000}
+        for case, content in raw.items():
+            (self.scratch / "raw.json").write_text(content)
+            with self.subTest(case=case):
+                self.assert_one_line_exit_2(run("compare", base, self.scratch / "raw.json"), "not readable JSON")
+
     def test_a_counter_that_is_not_a_number_exits_2(self):
         name = "queue/fork/posix_mq/bytes:8/cpus:cross/latency"
         base = self.results("base.json", repetitions(name, SPREAD, round_trip_p50_us=50.0))
@@ -304,6 +337,7 @@ class RegressOptionsTest(ScratchTest):
     def test_values_out_of_range_or_not_numbers(self):
         for args, message in [(["--rounds", "0"], "--rounds"), (["--rounds", "3"], "--rounds"),
                               (["--rounds", "eight"], "--rounds"), (["--rounds=-1"], "--rounds"),
+                              (["--rounds", "9" * 30], "--rounds"),  # beyond what bash's test can compare
                               (["--threshold", "x"], "--threshold"), (["--threshold", "-0.1"], "--threshold"),
                               (["--alpha", "1"], "--alpha"), (["--min-time", "0"], "--min-time"),
                               (["--filter", "(?!sumsq)"], "not a POSIX extended regex"),
@@ -338,6 +372,33 @@ class SuiteTest(ScratchTest):
                 result = run("suite", "--no-build", *args, timeout=30)
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
+
+    def test_bench_flags_that_the_suite_sets_itself_are_refused(self):
+        """After --, a flag the suite sets for every scenario would override it: the filter would run the same
+        benchmarks in every scenario, the output file would leave the suite nothing to read."""
+        for flag, message in [("--benchmark_filter=^isolation/thread", "use --scenarios"),
+                              ("--benchmark_repetitions=1", "use --repetitions"),
+                              ("--benchmark_min_time=0.01", "use --min-time"),
+                              ("--round_trips=10", "use --round-trips"),
+                              (f"--benchmark_out={self.scratch / 'elsewhere.json'}", "the suite sets it"),
+                              ("--benchmark_out_format=csv", "the suite sets it"),
+                              ("--benchmark_list_tests=true", "the suite sets it"),
+                              ("--benchmark_report_aggregates_only=true", "the suite sets it")]:
+            with self.subTest(flag=flag):
+                result = run("suite", "--no-build", "--quick", "--scenarios", "isolation",
+                             "--out", self.scratch / "results", "--", flag, timeout=60)
+                self.assert_one_line_exit_2(result, message)
+                self.assertNotIn("machine check", result.stdout)
+
+    def test_a_scenario_named_twice_runs_once(self):
+        """Run twice, its rows would be in the results twice: twice the repetitions to a reader and to compare."""
+        suite = load_script("suite")
+        argv = sys.argv
+        sys.argv = ["suite", "--scenarios", "create,sumsq,create", "--out", str(self.scratch)]
+        try:
+            self.assertEqual(suite.parse_arguments().scenarios, ["create", "sumsq"])
+        finally:
+            sys.argv = argv
 
     def test_the_suite_context_names_the_revision(self):
         suite = load_script("suite")
@@ -406,6 +467,10 @@ class ResultsLibTest(ScratchTest):
                                                                 "tvp_revision_dirty": "false"}}}),
                          "revision fedcba987654")
         self.assertEqual(rl.revision({"context": {}}), "revision not recorded (file predates provenance)")
+        # What cmake/revision.cmake writes when bench is built outside git, and what scripts/suite writes.
+        for outside in ["unknown (not a git checkout)", "unknown"]:
+            self.assertEqual(rl.revision({"context": {"tvp_revision": outside, "tvp_revision_dirty": "unknown"}}),
+                             "revision unknown (built outside git)")
 
     def test_times_get_the_unit_that_fits(self):
         self.assertEqual([rl.format_seconds(s) for s in [812e-9, 61.8e-6, 4.76e-3, 1.2, 999.7e-6]],
