@@ -203,6 +203,16 @@ TEST(ManagerClientTimeout, GivesUpWhenTheServerStopsAnswering) {
     EXPECT_EQ(*outcome, 0) << "1: it got an answer; 2: another error";
 }
 
+TEST(ManagerServerThreads, AServerThreadAdmitsTheThreadsOfItsOwnProcess) {
+    const Launcher threads(Backend::thread);
+    ServerSession server(threads, workers, workers * operations);
+    std::this_thread::sleep_for(1200ms);  // past its first check that the parent lives (its parent is itself)
+    server.control().reset(workers * operations);
+    EXPECT_NO_THROW(run_all(threads, worker_tasks(server)));  // every wait is bounded by the clients' timeout
+    EXPECT_EQ(verify_server_state(server.control(), workers, operations, Mix::write), workers * operations);
+    EXPECT_NO_THROW(server.stop());
+}
+
 // utime + stime of a process, in seconds.
 double cpu_seconds_of(pid_t pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
