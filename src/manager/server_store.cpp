@@ -79,8 +79,10 @@ public:
     void serve() {
         auto next_orphan_check = Clock::now() + orphan_check_interval;
         while (running_) {
-            std::vector<pollfd> watched;
-            std::vector<Client*> owners;  // owners[i] is watched[i + listening]
+            std::vector<pollfd>& watched = watched_;
+            std::vector<Client*>& owners = owners_;  // owners[i] is watched[i + listening]
+            watched.clear();  // kept between rounds: no allocation per request
+            owners.clear();
             const auto now = Clock::now();
             auto wake = std::min(now + orphan_check_interval, next_orphan_check);
             const bool listening = now >= accept_paused_until_;
@@ -297,6 +299,8 @@ private:
     std::uint64_t dropped_ = 0;
     std::uint64_t refused_ = 0;
     bool running_ = true;
+    std::vector<pollfd> watched_;
+    std::vector<Client*> owners_;
 };
 
 }  // namespace
