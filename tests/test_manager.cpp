@@ -232,7 +232,7 @@ TEST_P(ProcessStoreTest, AWorkerKilledWhileAllocatingDoesNotBlockTheOthers) {
 // land between a waiter's wake-up and its taking the lock.
 TEST_P(ProcessStoreTest, WorkersKilledMidRunDoNotBlockTheOthers) {
     constexpr unsigned crowd = 6, killed = 3;
-    constexpr std::uint64_t long_run = 1'000'000;
+    constexpr std::uint64_t long_run = 500'000;
     std::mt19937 random{std::random_device{}()};
     for (int round = 0; round < 5 && !HasFailure(); ++round) {
         ShmStore store = ShmStore::create(ShmStore::bytes_needed(crowd, long_run, Mix::write));
@@ -241,7 +241,7 @@ TEST_P(ProcessStoreTest, WorkersKilledMidRunDoNotBlockTheOthers) {
         for (unsigned worker = 0; worker < crowd; ++worker)
             running.push_back(launcher.start(shm_task(store, worker, long_run, Mix::write)));
         for (unsigned victim = 0; victim < killed; ++victim) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution(10, 40)(random)));
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution(5, 25)(random)));
             ::kill(*running[victim]->pid(), SIGKILL);  // not joined yet: still ours
         }
         for (unsigned worker = 0; worker < crowd; ++worker) {
