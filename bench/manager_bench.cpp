@@ -2,14 +2,16 @@
 // each perform K operations on a shared dict and list under a lock, through
 // three stores: memory (threads), a shared segment with a robust mutex, and a
 // manager server answering each request over a socket (Python's design). The
-// store is emptied before, and verified after, every run, outside the timing.
+// store is emptied before, and verified after, every run, outside the timing;
+// `verified` counts the runs whose final state was checked in full, and
+// equals the iterations when the benchmark succeeds.
 #include <unistd.h>
 
 #include <chrono>
 
 #include "bench_support.hpp"
 #include "launcher.hpp"
-#include "manager/server_store.hpp"
+#include "manager/server_session.hpp"
 #include "manager/stores.hpp"
 #include "scenarios.hpp"
 
@@ -35,12 +37,23 @@ const char* to_string(Store store) {
 std::uint64_t operations_for(Store store) { return store == Store::server ? 200 : 200'000; }
 
 
+// 1 for a run whose verification checked all its `appends` list entries.
+std::uint64_t verified_run(std::uint64_t checked, std::uint64_t appends) {
+    if (checked != appends)
+        throw std::logic_error("the verification checked " + std::to_string(checked) + " of " + std::to_string(appends) +
+                               " list entries");
+    return 1;
+}
+
 // Times the workers' part of each run; setup and verification are paused.
+// `verify` checks the store and returns the list entries it checked.
 template <class Reset, class TasksFor, class Verify>
-void timed_runs(benchmark::State& state, const Launcher& launcher, unsigned workers, std::uint64_t operations,
+void timed_runs(benchmark::State& state, const Launcher& launcher, unsigned workers, std::uint64_t operations, Mix mix,
                 Reset reset, TasksFor tasks_for, Verify verify) {
     std::vector<Task> tasks;
     for (unsigned worker = 0; worker < workers; ++worker) tasks.push_back(tasks_for(worker));
+    const std::uint64_t appends = total_appends(workers, operations, mix);
+    std::uint64_t verified_runs = 0;
     LoopMeter meter;
     std::chrono::duration<double> working{0};
     for (auto _ : state) {
@@ -51,13 +64,14 @@ void timed_runs(benchmark::State& state, const Launcher& launcher, unsigned work
         run_all(launcher, tasks);
         working += std::chrono::steady_clock::now() - start;
         state.PauseTiming();
-        verify();
+        verified_runs += verified_run(verify(), appends);  // one statement: no count without the check
         state.ResumeTiming();
     }
     meter.finish(state);
     const double total_operations = static_cast<double>(state.iterations()) * workers * static_cast<double>(operations);
     state.counters["ns_per_op"] = working.count() * 1e9 / std::max(total_operations, 1.0);
     state.counters["ops_per_second"] = total_operations / std::max(working.count(), 1e-12);
+    report_verified(state, verified_runs);
 }
 
 void manager_benchmark(benchmark::State& state, Backend backend, Store store, unsigned workers, Mix mix) {
@@ -74,18 +88,18 @@ void manager_benchmark(benchmark::State& state, Backend backend, Store store, un
         if (store == Store::memory) {
             MemoryStore memory;
             timed_runs(
-                state, launcher, workers, operations, [&] { memory.reset(workers, operations, mix); },
+                state, launcher, workers, operations, mix, [&] { memory.reset(workers, operations, mix); },
                 [&](unsigned worker) {
                     return function_task([&memory, worker, operations, mix] {
                         memory.run_worker(worker, operations, mix);
                         return 0;
                     });
                 },
-                [&] { memory.verify(workers, operations, mix); });
+                [&] { return memory.verify(workers, operations, mix); });
         } else if (store == Store::shm) {
             ShmStore shared = ShmStore::create(ShmStore::bytes_needed(workers, operations, mix));
             timed_runs(
-                state, launcher, workers, operations, [&] { shared.reset(workers, operations, mix); },
+                state, launcher, workers, operations, mix, [&] { shared.reset(workers, operations, mix); },
                 [&](unsigned worker) {
                     if (spawned)
                         return spawned_task("manager_shm_worker", {shared.name(), std::to_string(worker),
@@ -95,33 +109,15 @@ void manager_benchmark(benchmark::State& state, Backend backend, Store store, un
                         return 0;
                     });
                 },
-                [&] { shared.verify(workers, operations, mix); });
+                [&] { return shared.verify(workers, operations, mix); });
         } else {
-            const std::string socket = unique_socket_name();
-            const pid_t parent = ::getpid();
-            auto server = launcher.start(
-                spawned ? spawned_task("manager_server", {socket, std::to_string(parent)})
-                        : function_task([socket, parent] {
-                              run_server(socket, parent);
-                              return 0;
-                          }));
-            ManagerClient control(socket);
+            const std::uint64_t appends = total_appends(workers, operations, mix);
+            ServerSession server(launcher, workers, appends);
             timed_runs(
-                state, launcher, workers, operations, [&] { control.reset(total_appends(workers, operations, mix)); },
-                [&](unsigned worker) {
-                    if (spawned)
-                        return spawned_task("manager_client",
-                                            {socket, std::to_string(worker), std::to_string(operations), mix_name});
-                    return function_task([socket, worker, operations, mix] {
-                        ManagerClient client(socket);
-                        client.run_worker(worker, operations, mix);
-                        return 0;
-                    });
-                },
-                [&] { verify_server_state(control, workers, operations, mix); });
-            control.shutdown();
-            const ExitStatus status = server->join();
-            if (!status.success()) throw std::runtime_error("the manager server " + status.describe());
+                state, launcher, workers, operations, mix, [&] { server.control().reset(appends); },
+                [&](unsigned worker) { return server.worker_task(worker, operations, mix); },
+                [&] { return verify_server_state(server.control(), workers, operations, mix); });
+            server.stop();
         }
     });
 }

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "random_bytes.hpp"
 #include "segment_janitor.hpp"
 #include "system_error.hpp"
 #include "unique_fd.hpp"
@@ -26,16 +26,10 @@ void* map_shared(int fd, std::size_t bytes, const std::string& what) {
     return address;
 }
 
-// 64 bits from the kernel's random source (getrandom(2)): unpredictable to
-// others, and different in a forked child, which a copied generator is not.
+// 64 random bits: a name others cannot guess, and a forked child does not repeat.
 std::uint64_t random_word() {
     std::uint64_t word = 0;
-    auto* bytes = reinterpret_cast<unsigned char*>(&word);
-    for (std::size_t got = 0; got < sizeof word;) {
-        const ssize_t now = ::getrandom(bytes + got, sizeof word - got, 0);
-        if (now < 0 && errno != EINTR) throw_errno("getrandom for an object name");
-        if (now > 0) got += static_cast<std::size_t>(now);
-    }
+    fill_random({reinterpret_cast<unsigned char*>(&word), sizeof word});
     return word;
 }
 

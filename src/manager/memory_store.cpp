@@ -23,8 +23,8 @@ void MemoryStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix)
     asm volatile("" : : "r"(seen));  // the lookups' results are used
 }
 
-void MemoryStore::verify(unsigned workers, std::uint64_t operations, Mix mix) const {
-    manager::verify(list_, {dict_.begin(), dict_.end()}, workers, operations, mix);
+std::uint64_t MemoryStore::verify(unsigned workers, std::uint64_t operations, Mix mix) const {
+    return manager::verify(list_, {dict_.begin(), dict_.end()}, workers, operations, mix);
 }
 
 }  // namespace tvp::manager

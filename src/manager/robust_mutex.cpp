@@ -1,6 +1,7 @@
 #include "manager/robust_mutex.hpp"
 
 #include <cerrno>
+#include <ctime>
 
 #include "system_error.hpp"
 
@@ -18,8 +19,28 @@ RobustMutex::RobustMutex() {
 
 RobustMutex::~RobustMutex() { pthread_mutex_destroy(&mutex_); }
 
+namespace {
+
+// How long a waiter sleeps before it looks at the lock again (see the header).
+constexpr long recheck_ns = 100'000'000;
+
+timespec monotonic_in(long nanoseconds) {
+    timespec when{};
+    ::clock_gettime(CLOCK_MONOTONIC, &when);
+    when.tv_nsec += nanoseconds;
+    when.tv_sec += when.tv_nsec / 1'000'000'000;
+    when.tv_nsec %= 1'000'000'000;
+    return when;
+}
+
+}  // namespace
+
 bool RobustMutex::lock() {
-    const int error = pthread_mutex_lock(&mutex_);
+    int error = pthread_mutex_trylock(&mutex_);  // the uncontended case: no clock read
+    while (error == EBUSY || error == ETIMEDOUT) {
+        const timespec recheck = monotonic_in(recheck_ns);
+        error = pthread_mutex_clocklock(&mutex_, CLOCK_MONOTONIC, &recheck);
+    }
     if (error == 0) return false;
     if (error == EOWNERDEAD) {
         pthread_mutex_consistent(&mutex_);

@@ -6,6 +6,15 @@
 //
 // Why not Boost.Interprocess's interprocess_mutex: in Boost 1.74 it is not
 // robust, and a worker that dies holding it leaves every other worker blocked.
+//
+// Why lock() never sleeps for more than 100 ms at a time: robust futexes can
+// lose a wake-up when a process is killed. The unlocker wakes one waiter; if
+// that waiter is killed before it takes the lock and a third process takes it
+// on the fast path (no FUTEX_WAITERS bit set), the kernel sees an owner alive
+// and wakes nobody, and the remaining waiters sleep for good although the lock
+// is free (seen here, Linux 6.18 and glibc 2.36, in a few percent of the runs
+// that kill a worker mid-run; tests/test_manager.cpp). A waiter that looks again after a bounded sleep
+// takes the lock; the uncontended path is a trylock, as fast as a lock.
 #include <pthread.h>
 
 namespace tvp::manager {

@@ -1,17 +1,21 @@
-#include "manager/server_store.hpp"
-
+// The manager server: one thread, poll(2) over the listener and every client,
+// non-blocking reads and writes with a buffer per client, so that no client
+// can hold up the others (server_store.hpp says what it admits).
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <deque>
+#include <fstream>
+#include <list>
 #include <map>
-#include <thread>
+#include <sstream>
 
-#include "ipc/fd_io.hpp"
+#include "manager/server_protocol.hpp"
+#include "manager/server_store.hpp"
 #include "shared_memory.hpp"
 #include "system_error.hpp"
 #include "task_registry.hpp"
@@ -20,133 +24,205 @@ namespace tvp::manager {
 
 namespace {
 
-enum Op : std::uint32_t { op_lock = 1, op_unlock, op_set, op_append, op_get, op_dump_list, op_dump_dict, op_reset,
-                          op_dropped, op_shutdown };
+using Clock = std::chrono::steady_clock;
+using namespace wire;
 
-struct Request {
-    std::uint32_t op;
-    std::uint32_t worker;
-    std::uint64_t value;
-};
-struct Reply {
-    std::uint64_t status;  // 0 ok, 1 not found
-    std::uint64_t value;
-};
+// After accept4 fails for want of descriptors or memory (EMFILE, ENFILE,
+// ENOBUFS, ENOMEM) the pending connection stays queued and poll() keeps
+// reporting the listener ready: it is left out of poll() this long instead of
+// being retried in a busy loop.
+constexpr auto accept_backoff = std::chrono::milliseconds(100);
+constexpr int accepts_per_wakeup = 16;
+constexpr auto orphan_check_interval = std::chrono::seconds(1);
 
-sockaddr_un address_of(const std::string& name, socklen_t& length) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (name.size() + 1 > sizeof address.sun_path) throw std::invalid_argument("socket name too long: " + name);
-    std::memcpy(address.sun_path + 1, name.data(), name.size());  // sun_path[0] = 0: abstract namespace
-    length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
-    return address;
+// The parent of `pid` from /proc/<pid>/stat ("pid (comm) state ppid ..."), or
+// -1 if it cannot be read (the process is gone).
+pid_t parent_of(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    const std::string line((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto name_end = line.rfind(')');  // the command name may itself hold ')' and spaces
+    if (name_end == std::string::npos) return -1;
+    std::istringstream rest(line.substr(name_end + 1));
+    char state = 0;
+    pid_t parent = -1;
+    rest >> state >> parent;
+    return rest ? parent : -1;
 }
 
-// The server's state and its one client loop.
+struct Client {
+    UniqueFd fd;
+    bool control = false;        // the parent's own connection
+    bool authenticated = false;  // sent the key
+    bool waiting = false;        // asked for the lock, not granted yet
+    bool gone = false;           // dropped; removed at the end of this round
+    unsigned char frame[sizeof(Hello)] = {};  // the message being received (a Hello or a Request)
+    std::size_t have = 0;
+    std::string out;             // reply bytes not sent yet
+    std::size_t sent = 0;
+    Clock::time_point deadline = Clock::time_point::max();  // to finish `frame` or take `out`
+
+    std::size_t frame_size() const { return authenticated ? sizeof(Request) : sizeof(Hello); }
+};
+
 class Server {
 public:
-    Server(const std::string& name, pid_t parent) : parent_(parent) {
-        listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (listener_ < 0) throw_errno("socket");
+    explicit Server(const ServerConfig& config) : config_(config), in_process_(config.parent == ::getpid()) {
+        listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+        if (!listener_) throw_errno("socket");
         socklen_t length = 0;
-        const sockaddr_un address = address_of(name, length);
-        if (::bind(listener_, reinterpret_cast<const sockaddr*>(&address), length) != 0) throw_errno("bind @" + name);
-        if (::listen(listener_, 256) != 0) throw_errno("listen");
-    }
-    ~Server() {
-        for (int fd : clients_) ::close(fd);
-        ::close(listener_);
+        const sockaddr_un address = abstract_address(config.socket_name, length);
+        if (::bind(listener_.get(), reinterpret_cast<const sockaddr*>(&address), length) != 0)
+            throw_errno("bind @" + config.socket_name);
+        if (::listen(listener_.get(), 256) != 0) throw_errno("listen");
     }
 
     void serve() {
+        auto next_orphan_check = Clock::now() + orphan_check_interval;
         while (running_) {
-            std::vector<pollfd> watched{{listener_, POLLIN, 0}};
-            for (int fd : clients_) watched.push_back({fd, POLLIN, 0});
-            const int ready = ::poll(watched.data(), watched.size(), 1000);
-            if (ready < 0 && errno != EINTR) throw_errno("poll");
-            if (ready <= 0) {
-                if (::getppid() != parent_) return;  // orphaned: nobody will ask us to stop
-                continue;
+            std::vector<pollfd>& watched = watched_;
+            std::vector<Client*>& owners = owners_;  // owners[i] is watched[i + listening]
+            watched.clear();  // kept between rounds: no allocation per request
+            owners.clear();
+            const auto now = Clock::now();
+            auto wake = std::min(now + orphan_check_interval, next_orphan_check);
+            const bool listening = now >= accept_paused_until_;
+            if (listening) watched.push_back({listener_.get(), POLLIN, 0});
+            else wake = std::min(wake, accept_paused_until_);
+            for (Client& client : clients_) {
+                watched.push_back({client.fd.get(), static_cast<short>(client.out.empty() ? POLLIN : POLLOUT), 0});
+                owners.push_back(&client);
+                wake = std::min(wake, client.deadline);
             }
-            if (watched[0].revents & POLLIN) accept_client();
-            for (std::size_t i = 1; i < watched.size(); ++i)
-                if (watched[i].revents & (POLLIN | POLLHUP | POLLERR)) serve_one(watched[i].fd);
+            const auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::max(wake - now, Clock::duration::zero()));
+            const int ready = ::poll(watched.data(), watched.size(), static_cast<int>(wait.count()));
+            if (ready < 0 && errno != EINTR) throw_errno("poll");
+            if (ready > 0) {
+                if (listening && (watched[0].revents & POLLIN)) accept_clients();
+                for (std::size_t i = 0; i < owners.size(); ++i) {
+                    const short events = watched[i + listening].revents;
+                    if (events == 0 || owners[i]->gone) continue;
+                    if (!owners[i]->out.empty()) flush(*owners[i]);
+                    else receive(*owners[i]);
+                }
+            }
+            grant_lock();
+            drop_stalled(Clock::now());
+            std::erase_if(clients_, [](const Client& client) { return client.gone; });
+            if (Clock::now() >= next_orphan_check) {
+                if (!in_process_ && ::getppid() != config_.parent) return;  // nobody will ask us to stop
+                next_orphan_check = Clock::now() + orphan_check_interval;
+            }
         }
     }
 
 private:
-    void accept_client() {
-        const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd >= 0) clients_.push_back(fd);
-    }
-
-    void drop(int fd) {
-        // A client that dies holding the lock must not block the others.
-        if (lock_owner_ == fd) {
-            lock_owner_ = -1;
-            grant_next();
-        }
-        std::erase(waiting_, fd);
-        std::erase(clients_, fd);
-        ::close(fd);
-        ++dropped_;
-    }
-
-    bool reply(int fd, std::uint64_t status, std::uint64_t value, const void* extra = nullptr, std::size_t size = 0) {
-        try {
-            const Reply answer{status, value};
-            ipc::write_all(fd, &answer, sizeof answer, true);
-            if (size > 0) ipc::write_all(fd, extra, size, true);
-            return true;
-        } catch (const std::exception&) {
-            drop(fd);
-            return false;
-        }
-    }
-
-    void grant_next() {
-        while (lock_owner_ < 0 && !waiting_.empty()) {
-            const int next = waiting_.front();
-            waiting_.pop_front();
-            lock_owner_ = next;
-            if (!reply(next, 0, 0)) lock_owner_ = -1;  // it died while waiting
-        }
-    }
-
-    void serve_one(int fd) {
-        Request request{};
-        bool complete = false;
-        try {
-            complete = ipc::read_exact(fd, &request, sizeof request);
-        } catch (const std::exception&) {
-        }
-        if (!complete) {
-            drop(fd);
-            return;
-        }
-        switch (request.op) {
-            case op_lock:
-                if (lock_owner_ < 0) {
-                    lock_owner_ = fd;
-                    reply(fd, 0, 0);
-                } else {
-                    waiting_.push_back(fd);  // answered when granted
-                }
-                return;
-            case op_unlock:
-                if (lock_owner_ == fd) lock_owner_ = -1;
-                if (reply(fd, 0, 0)) grant_next();
-                return;
-            case op_set: dict_[worker_key(request.worker)] = request.value; break;
-            case op_append: list_.push_back(request.value); break;
-            case op_get: {
-                const auto found = dict_.find(worker_key(request.worker));
-                reply(fd, found == dict_.end() ? 1 : 0, found == dict_.end() ? 0 : found->second);
+    void accept_clients() {
+        for (int accepted = 0; accepted < accepts_per_wakeup; ++accepted) {
+            UniqueFd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+            if (!fd) {
+                if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+                if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;  // that connection is gone
+                accept_paused_until_ = Clock::now() + accept_backoff;  // EMFILE, ENFILE, ENOBUFS, ENOMEM, ...
                 return;
             }
-            case op_dump_list:
-                reply(fd, 0, list_.size(), list_.data(), list_.size() * sizeof(std::uint64_t));
+            ucred peer{};
+            socklen_t length = sizeof peer;
+            if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0 || !expected(peer)) {
+                ++refused_;
+                continue;  // closed here, before it can send a byte
+            }
+            Client& client = clients_.emplace_back();
+            client.fd = std::move(fd);
+            client.control = peer.pid == config_.parent;
+            client.deadline = Clock::now() + config_.client_timeout;  // to send its key
+        }
+    }
+
+    // This user, and the parent or a process the parent started (its workers;
+    // threads of the parent share its pid).
+    bool expected(const ucred& peer) const {
+        if (peer.uid != ::geteuid()) return false;
+        return peer.pid == config_.parent || parent_of(peer.pid) == config_.parent;
+    }
+
+    void drop(Client& client, bool refused) {
+        if (client.gone) return;
+        client.gone = true;
+        client.fd.reset();
+        if (lock_owner_ == &client) lock_owner_ = nullptr;  // a client that dies holding the lock must not block the others
+        std::erase(waiting_, &client);
+        ++(refused ? refused_ : dropped_);
+    }
+
+    void drop_stalled(Clock::time_point now) {
+        for (Client& client : clients_)
+            if (!client.gone && client.deadline <= now) drop(client, true);
+    }
+
+    void receive(Client& client) {
+        const std::size_t need = client.frame_size();
+        ssize_t got;
+        do got = ::recv(client.fd.get(), client.frame + client.have, need - client.have, MSG_DONTWAIT);
+        while (got < 0 && errno == EINTR);
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (got <= 0) {  // closed (mid-message counts as closed too), or reset
+            drop(client, false);
+            return;
+        }
+        if (client.deadline == Clock::time_point::max()) client.deadline = Clock::now() + config_.client_timeout;
+        client.have += static_cast<std::size_t>(got);
+        if (client.have < need) return;
+        client.have = 0;
+        client.deadline = Clock::time_point::max();
+        if (!client.authenticated) {
+            Hello hello;
+            std::memcpy(&hello, client.frame, sizeof hello);
+            if (hello.magic != hello_magic || !config_.key.matches(std::span<const unsigned char, AuthKey::size>(hello.key)))
+                return drop(client, true);
+            client.authenticated = true;
+            return;  // no reply: a request follows at once, and keeps one round trip per operation
+        }
+        Request request;
+        std::memcpy(&request, client.frame, sizeof request);
+        handle(client, request);
+    }
+
+    // A request that breaks a rule disconnects its client: a well-behaved worker never sends one.
+    void handle(Client& client, const Request& request) {
+        auto refuse = [&] { drop(client, true); };
+        if (client.waiting) return refuse();  // a request while waiting for the lock
+        if (request.op >= op_dump_list && !client.control) return refuse();
+        switch (request.op) {
+            case op_lock:
+                if (lock_owner_ == &client) return refuse();  // would wait for itself
+                if (lock_owner_ == nullptr) {
+                    lock_owner_ = &client;
+                    return answer(client, 0, 0);
+                }
+                client.waiting = true;
+                waiting_.push_back(&client);  // answered when granted
                 return;
+            case op_unlock:
+                if (lock_owner_ != &client) return refuse();
+                lock_owner_ = nullptr;  // granted to the next in grant_lock()
+                return answer(client, 0, 0);
+            case op_set:
+                if (request.worker >= config_.workers) return refuse();
+                dict_[worker_key(request.worker)] = request.value;
+                return answer(client, 0, 0);
+            case op_append:
+                if (list_.size() >= reserved_) return refuse();  // more than the run reserved
+                list_.push_back(request.value);
+                return answer(client, 0, 0);
+            case op_get: {
+                if (request.worker >= config_.workers) return refuse();
+                const auto found = dict_.find(worker_key(request.worker));
+                if (found == dict_.end()) return answer(client, 1, 0);
+                return answer(client, 0, found->second);
+            }
+            case op_dump_list:
+                return answer(client, 0, list_.size(),
+                              {reinterpret_cast<const char*>(list_.data()), list_.size() * sizeof(std::uint64_t)});
             case op_dump_dict: {
                 std::string encoded;
                 for (const auto& [key, value] : dict_) {
@@ -154,140 +230,98 @@ private:
                     encoded.append(reinterpret_cast<const char*>(&length), sizeof length).append(key);
                     encoded.append(reinterpret_cast<const char*>(&value), sizeof value);
                 }
-                reply(fd, 0, encoded.size(), encoded.data(), encoded.size());
-                return;
+                return answer(client, 0, encoded.size(), encoded);
             }
             case op_reset:
+                if (request.value > config_.list_capacity) return refuse();  // never reserve() what a peer asks
                 dict_.clear();
                 list_.clear();
                 list_.reserve(request.value);
+                reserved_ = request.value;
                 dropped_ = 0;
-                break;
-            case op_dropped: reply(fd, 0, dropped_); return;
-            case op_shutdown: running_ = false; break;
-            default: drop(fd); return;
+                return answer(client, 0, 0);
+            case op_dropped: return answer(client, 0, dropped_);
+            case op_refused: return answer(client, 0, refused_);
+            case op_shutdown:
+                running_ = false;
+                return answer(client, 0, 0);
+            default: return refuse();
         }
-        reply(fd, 0, 0);
     }
 
-    pid_t parent_;
-    int listener_ = -1;
-    std::vector<int> clients_;
-    int lock_owner_ = -1;
-    std::deque<int> waiting_;
+    void answer(Client& client, std::uint64_t status, std::uint64_t value, std::string_view extra = {}) {
+        const Reply reply{status, value};
+        client.out.assign(reinterpret_cast<const char*>(&reply), sizeof reply).append(extra);
+        client.sent = 0;
+        flush(client);
+    }
+
+    // Sends what the socket takes now; the rest waits for POLLOUT, until the deadline.
+    void flush(Client& client) {
+        while (client.sent < client.out.size()) {
+            const ssize_t put = ::send(client.fd.get(), client.out.data() + client.sent, client.out.size() - client.sent,
+                                       MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (put >= 0) {
+                client.sent += static_cast<std::size_t>(put);
+            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if (client.deadline == Clock::time_point::max())
+                    client.deadline = Clock::now() + config_.client_timeout;
+                return;
+            } else if (errno != EINTR) {
+                return drop(client, false);  // it died
+            }
+        }
+        client.out.clear();
+        client.sent = 0;
+        client.deadline = Clock::time_point::max();
+    }
+
+    void grant_lock() {
+        while (lock_owner_ == nullptr && !waiting_.empty()) {
+            Client* next = waiting_.front();
+            waiting_.pop_front();
+            next->waiting = false;
+            lock_owner_ = next;
+            answer(*next, 0, 0);  // if it died meanwhile, drop() frees the lock again
+        }
+    }
+
+    const ServerConfig& config_;
+    const bool in_process_;  // a server thread in the parent: getppid() says nothing about the parent
+    UniqueFd listener_;
+    Clock::time_point accept_paused_until_{};
+    std::list<Client> clients_;  // a list: lock_owner_ and waiting_ point into it
+    Client* lock_owner_ = nullptr;
+    std::deque<Client*> waiting_;
     std::map<std::string, std::uint64_t> dict_;
     std::vector<std::uint64_t> list_;
+    std::uint64_t reserved_ = 0;
     std::uint64_t dropped_ = 0;
+    std::uint64_t refused_ = 0;
     bool running_ = true;
+    std::vector<pollfd> watched_;
+    std::vector<Client*> owners_;
 };
 
 }  // namespace
 
 std::string unique_socket_name() { return unique_segment_name().substr(1) + "-manager"; }
 
-void run_server(const std::string& socket_name, pid_t parent) {
-    Server server(socket_name, parent);
+void run_server(const ServerConfig& config) {
+    Server server(config);
     server.serve();
 }
 
-ManagerClient::ManagerClient(const std::string& socket_name) {
-    socklen_t length = 0;
-    const sockaddr_un address = address_of(socket_name, length);
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (true) {
-        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0) throw_errno("socket");
-        if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), length) == 0) return;
-        const int error = errno;
-        ::close(fd_);
-        fd_ = -1;
-        if (error != ECONNREFUSED && error != ENOENT) throw_system_error(error, "connect to manager @" + socket_name);
-        if (std::chrono::steady_clock::now() > give_up)
-            throw_system_error(error, "connect to manager @" + socket_name + " (no server after 10 s)");
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the server is still starting
-    }
-}
-
-ManagerClient::~ManagerClient() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-std::uint64_t ManagerClient::call(std::uint32_t op, std::uint32_t worker, std::uint64_t value) {
-    const Request request{op, worker, value};
-    ipc::write_all(fd_, &request, sizeof request, true);
-    Reply reply{};
-    if (!ipc::read_exact(fd_, &reply, sizeof reply)) throw std::runtime_error("the manager server closed the connection");
-    if (reply.status > 1) throw std::runtime_error("the manager server refused a request");
-    return op == op_get && reply.status == 1 ? ~std::uint64_t{0} : reply.value;
-}
-
-void ManagerClient::lock() { call(op_lock); }
-void ManagerClient::unlock() { call(op_unlock); }
-void ManagerClient::set(unsigned worker, std::uint64_t value) { call(op_set, worker, value); }
-void ManagerClient::append(std::uint64_t value) { call(op_append, 0, value); }
-bool ManagerClient::get(unsigned worker, std::uint64_t& value) {
-    value = call(op_get, worker);
-    return value != ~std::uint64_t{0};
-}
-void ManagerClient::reset(std::uint64_t reserve) { call(op_reset, 0, reserve); }
-std::uint64_t ManagerClient::dropped_clients() { return call(op_dropped); }
-void ManagerClient::shutdown() { call(op_shutdown); }
-
-std::vector<std::uint64_t> ManagerClient::list() {
-    std::vector<std::uint64_t> entries(call(op_dump_list));
-    if (!entries.empty() && !ipc::read_exact(fd_, entries.data(), entries.size() * sizeof(std::uint64_t)))
-        throw std::runtime_error("the manager server closed the connection mid-list");
-    return entries;
-}
-
-std::vector<std::pair<std::string, std::uint64_t>> ManagerClient::dict() {
-    std::string encoded(call(op_dump_dict), '\0');
-    if (!encoded.empty() && !ipc::read_exact(fd_, encoded.data(), encoded.size()))
-        throw std::runtime_error("the manager server closed the connection mid-dict");
-    std::vector<std::pair<std::string, std::uint64_t>> entries;
-    for (std::size_t at = 0; at < encoded.size();) {
-        std::uint32_t length;
-        std::uint64_t value;
-        std::memcpy(&length, encoded.data() + at, sizeof length);
-        std::string key = encoded.substr(at + sizeof length, length);
-        std::memcpy(&value, encoded.data() + at + sizeof length + length, sizeof value);
-        entries.emplace_back(std::move(key), value);
-        at += sizeof length + length + sizeof value;
-    }
-    return entries;
-}
-
-void ManagerClient::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
-    std::uint64_t seen = 0, value = 0;
-    for (std::uint64_t op = 0; op < operations; ++op) {
-        lock();
-        if (writes(mix, op)) {
-            set(worker, op);
-            append(list_entry(worker, op));
-        } else if (get(worker, value)) {
-            seen += value;
-        }
-        unlock();
-    }
-    asm volatile("" : : "r"(seen));
-}
-
-void verify_server_state(ManagerClient& client, unsigned workers, std::uint64_t operations, Mix mix) {
-    const std::vector<std::uint64_t> list = client.list();
-    verify(list, client.dict(), workers, operations, mix);
-}
-
 int server_task(std::span<const std::string> args) {
-    if (args.size() != 2) throw std::invalid_argument("manager_server needs <socket name> <parent pid>");
-    run_server(args[0], integer_argument<pid_t>(args, 1, "parent pid"));
-    return 0;
-}
-
-int client_task(std::span<const std::string> args) {
-    if (args.size() != 4) throw std::invalid_argument("manager_client needs <socket> <worker> <operations> <mix>");
-    ManagerClient client(args[0]);
-    client.run_worker(integer_argument<unsigned>(args, 1, "worker"), integer_argument<std::uint64_t>(args, 2, "operations"),
-                      parse_mix(args[3]));
+    if (args.size() != 5)
+        throw std::invalid_argument("manager_server needs <socket name> <parent pid> <key fd> <workers> <list capacity>");
+    ServerConfig config;
+    config.socket_name = args[0];
+    config.parent = integer_argument<pid_t>(args, 1, "parent pid");
+    config.key = KeyFile::read(integer_argument<int>(args, 2, "key fd"));
+    config.workers = integer_argument<unsigned>(args, 3, "workers");
+    config.list_capacity = integer_argument<std::uint64_t>(args, 4, "list capacity");
+    run_server(config);
     return 0;
 }
 

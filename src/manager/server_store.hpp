@@ -5,42 +5,76 @@
 // append, unlock: nothing is batched). The server serialises all requests; the
 // lock is a server-side lock granted in request order. A client that dies (even
 // holding the lock) is dropped and the server goes on serving the others.
+//
+// On a shared machine the socket's abstract name is visible to every user
+// (/proc/net/unix) and carries no permissions, so the server admits only its
+// own workers: the peer's credentials (SO_PEERCRED) must show this user and
+// either the parent or one of the parent's children, and its first message must
+// carry the parent's key (auth_key.hpp). It reads without blocking, checks
+// every request against the run's limits, and disconnects a client that breaks
+// a rule or stalls mid-message, never stopping for it.
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "manager/auth_key.hpp"
 #include "manager/workload.hpp"
+#include "unique_fd.hpp"
 
 namespace tvp::manager {
 
 // A name in Linux's abstract socket namespace: nothing appears in the filesystem.
 std::string unique_socket_name();
 
-// Serves until a client asks it to shut down, or `parent` is gone.
-void run_server(const std::string& socket_name, pid_t parent);
+// What a server admits, decided by the parent that starts it.
+struct ServerConfig {
+    std::string socket_name;
+    pid_t parent = 0;             // connects as the controller; its children connect as workers
+    AuthKey key;
+    unsigned workers = 0;         // set/get name keys "worker0" .. "worker<workers-1>"
+    std::uint64_t list_capacity = 0;  // the most list entries a run may reserve (and append)
+    // How long a client may take to finish a message it started, or to take a
+    // reply the server has for it, before it is disconnected.
+    std::chrono::milliseconds client_timeout{5000};
+};
+
+// Serves until the parent asks it to shut down, or the parent is gone (a server
+// running in the parent itself, as a thread, serves until asked).
+void run_server(const ServerConfig& config);
 
 class ManagerClient {
 public:
-    // Connects, retrying for a few seconds while the server starts.
-    explicit ManagerClient(const std::string& socket_name);
+    static constexpr std::chrono::milliseconds default_reply_timeout{10000};
+
+    // Connects (retrying for a few seconds while the server starts), checks
+    // that the server runs as this user, and sends the key. Every later wait
+    // for the server ends with std::runtime_error after `reply_timeout`.
+    ManagerClient(const std::string& socket_name, const AuthKey& key,
+                  std::chrono::milliseconds reply_timeout = default_reply_timeout);
     ManagerClient(const ManagerClient&) = delete;
     ManagerClient& operator=(const ManagerClient&) = delete;
-    ~ManagerClient();
 
     void lock();
     void unlock();
     void set(unsigned worker, std::uint64_t value);
     void append(std::uint64_t value);
     bool get(unsigned worker, std::uint64_t& value);
-    std::vector<std::uint64_t> list();
-    std::vector<std::pair<std::string, std::uint64_t>> dict();
-    void reset(std::uint64_t reserve);
-    // Clients the server dropped because they died (its recoveries).
+    // The parent's connection only (the server disconnects anyone else):
+    // the list, refused when the server reports more than `max_entries`;
+    std::vector<std::uint64_t> list(std::uint64_t max_entries);
+    // the dict, refused when the server reports more than `max_keys` keys' worth.
+    std::vector<std::pair<std::string, std::uint64_t>> dict(std::uint64_t max_keys);
+    // Empties the store and reserves the next run's appends (at most the server's capacity).
+    void reset(std::uint64_t appends);
+    // Connections the server closed since the last reset (clients that ended or died).
     std::uint64_t dropped_clients();
+    // Connections it refused or cut off (wrong user or process, no key, a broken rule, a stall).
+    std::uint64_t refused_clients();
     void shutdown();
 
     // The workload: each operation as lock, set, append, unlock (writes) or
@@ -49,15 +83,18 @@ public:
 
 private:
     std::uint64_t call(std::uint32_t op, std::uint32_t worker = 0, std::uint64_t value = 0);
-    int fd_ = -1;
+    void receive(void* buffer, std::size_t size);
+    UniqueFd fd_;
+    std::chrono::milliseconds reply_timeout_;
 };
 
-// Verifies the server's final state (list and dict) as every store is verified.
-void verify_server_state(ManagerClient& client, unsigned workers, std::uint64_t operations, Mix mix);
+// Verifies the server's final state (list and dict) as every store is verified;
+// returns the list entries checked.
+std::uint64_t verify_server_state(ManagerClient& control, unsigned workers, std::uint64_t operations, Mix mix);
 
-// manager_server <socket name> <parent pid>
+// manager_server <socket name> <parent pid> <key fd> <workers> <list capacity>
 int server_task(std::span<const std::string> args);
-// manager_client <socket name> <worker> <operations> <mix>
+// manager_client <socket name> <key fd> <worker> <operations> <mix>
 int client_task(std::span<const std::string> args);
 
 }  // namespace tvp::manager

@@ -1,9 +1,23 @@
+// The shared-segment store. A worker never allocates in the segment, and never
+// takes a lock of Boost's: Boost.Interprocess's segment manager guards its
+// allocator and its index of named objects with mutexes that are not robust, so
+// a worker killed while allocating (or while looking a name up) would leave
+// them locked and block every other worker for good. Instead, reset() -- in the
+// parent, before the workers start -- allocates all a run needs: the list's
+// capacity for every append of the run and a dict entry for every worker's key
+// (holding `not_written` until the worker's first write). Workers then only
+// find their entry (a lookup by string_view, no temporary string in the
+// segment), assign to it, and push_back within the reserved capacity; they
+// open the segment with find_no_lock(). The one lock they take is the store's
+// own robust mutex (robust_mutex.hpp).
 #include <boost/interprocess/allocators/allocator.hpp>
 #include <boost/interprocess/containers/map.hpp>
 #include <boost/interprocess/containers/string.hpp>
 #include <boost/interprocess/containers/vector.hpp>
 #include <boost/interprocess/managed_shared_memory.hpp>
 #include <unistd.h>
+
+#include <string_view>
 
 #include "manager/robust_mutex.hpp"
 #include "manager/stores.hpp"
@@ -15,9 +29,23 @@ namespace tvp::manager {
 namespace bip = boost::interprocess;
 using SegmentManager = bip::managed_shared_memory::segment_manager;
 using ShmString = bip::basic_string<char, std::char_traits<char>, bip::allocator<char, SegmentManager>>;
-using ShmDict = bip::map<ShmString, std::uint64_t, std::less<ShmString>,
+
+// Compares keys in the segment with keys anywhere, so that a lookup needs no
+// ShmString (which could allocate in the segment).
+struct KeyLess {
+    using is_transparent = void;
+    static std::string_view view(const ShmString& key) { return {key.data(), key.size()}; }
+    static std::string_view view(std::string_view key) { return key; }
+    template <class Left, class Right>
+    bool operator()(const Left& left, const Right& right) const { return view(left) < view(right); }
+};
+
+using ShmDict = bip::map<ShmString, std::uint64_t, KeyLess,
                          bip::allocator<std::pair<const ShmString, std::uint64_t>, SegmentManager>>;
 using ShmList = bip::vector<std::uint64_t, bip::allocator<std::uint64_t, SegmentManager>>;
+
+// A dict entry made by reset() that no worker has written yet: absent, to a reader.
+constexpr std::uint64_t not_written = ~std::uint64_t{0};
 
 struct SharedState {
     explicit SharedState(SegmentManager* manager) : dict(manager), list(manager) {}
@@ -66,7 +94,9 @@ ShmStore ShmStore::create(std::size_t bytes) {
 ShmStore ShmStore::open(const std::string& name) {
     auto segment = std::make_unique<Segment>(Segment{bip::managed_shared_memory(bip::open_only, name.c_str())});
     ShmStore store(std::move(segment), name, false);
-    store.state_ = store.segment_->memory.find<SharedState>(state_name).first;
+    // find() would take the segment's (non-robust) index mutex; the parent made
+    // the state before any worker started, and nobody changes the index later.
+    store.state_ = store.segment_->memory.find_no_lock<SharedState>(state_name).first;
     if (store.state_ == nullptr) throw std::runtime_error("segment " + name + " holds no manager store");
     return store;
 }
@@ -90,6 +120,9 @@ void ShmStore::reset(unsigned workers, std::uint64_t operations, Mix mix) {
     state_->list.clear();
     try {
         state_->list.reserve(total_appends(workers, operations, mix));
+        const auto allocator = segment_->memory.get_segment_manager();
+        for (unsigned worker = 0; worker < workers; ++worker)
+            state_->dict.emplace(ShmString(worker_key(worker).c_str(), allocator), not_written);
     } catch (const bip::bad_alloc&) {
         too_small(name_, segment_->memory.get_size(),
                   "for " + std::to_string(workers) + " workers x " + std::to_string(operations) + " operations");
@@ -97,30 +130,34 @@ void ShmStore::reset(unsigned workers, std::uint64_t operations, Mix mix) {
 }
 
 void ShmStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
-    try {
-        const ShmString key(worker_key(worker).c_str(), segment_->memory.get_segment_manager());
-        std::uint64_t seen = 0;
-        for (std::uint64_t op = 0; op < operations; ++op) {
-            RobustLock lock(state_->mutex);
-            if (lock.recovered()) ++state_->recoveries;
-            if (writes(mix, op)) {
-                state_->dict[key] = op;
-                state_->list.push_back(list_entry(worker, op));
-            } else if (auto found = state_->dict.find(key); found != state_->dict.end()) {
-                seen += found->second;
-            }
+    const std::string key = worker_key(worker);
+    if (state_->dict.find(std::string_view(key)) == state_->dict.end())
+        throw std::invalid_argument("the store was reset for fewer workers than " + std::to_string(worker + 1));
+    std::uint64_t seen = 0;
+    for (std::uint64_t op = 0; op < operations; ++op) {
+        RobustLock lock(state_->mutex);
+        if (lock.recovered()) ++state_->recoveries;
+        const auto entry = state_->dict.find(std::string_view(key));  // made by reset(): found
+        if (writes(mix, op)) {
+            entry->second = op;
+            if (state_->list.size() == state_->list.capacity())  // growing would allocate
+                throw std::runtime_error("more appends than the store was reset for");
+            state_->list.push_back(list_entry(worker, op));
+        } else if (entry->second != not_written) {
+            seen += entry->second;
         }
-        asm volatile("" : : "r"(seen));
-    } catch (const bip::bad_alloc&) {
-        too_small(name_, segment_->memory.get_size(), "for worker " + std::to_string(worker) + "'s updates");
     }
+    asm volatile("" : : "r"(seen));
 }
 
-void ShmStore::verify(unsigned workers, std::uint64_t operations, Mix mix) const {
+std::uint64_t ShmStore::verify(unsigned workers, std::uint64_t operations, Mix mix) const {
     std::vector<std::pair<std::string, std::uint64_t>> dict;
-    for (const auto& [key, value] : state_->dict) dict.emplace_back(std::string(key.begin(), key.end()), value);
-    manager::verify({state_->list.data(), state_->list.size()}, dict, workers, operations, mix);
+    for (const auto& [key, value] : state_->dict)
+        if (value != not_written) dict.emplace_back(std::string(key.begin(), key.end()), value);
+    return manager::verify({state_->list.data(), state_->list.size()}, dict, workers, operations, mix);
 }
+
+std::size_t ShmStore::free_bytes() const { return segment_->memory.get_free_memory(); }
 
 std::uint64_t ShmStore::recoveries() const { return state_->recoveries; }
 

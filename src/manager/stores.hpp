@@ -2,7 +2,9 @@
 // Where the Manager workload's dict and list live:
 // - MemoryStore: std::unordered_map + std::vector under a std::mutex (threads);
 // - ShmStore: a Boost.Interprocess managed segment holding a map with string
-//   keys and a vector, under a robust process-shared mutex (processes);
+//   keys and a vector, under a robust process-shared mutex (processes); all
+//   its allocation happens in reset(), so a worker killed anywhere in its work
+//   leaves no lock of Boost's held (shm_store.cpp);
 // - the server store (server_store.hpp): a manager process owning them.
 #include <cstdint>
 #include <memory>
@@ -21,7 +23,8 @@ public:
     // Empties the store and reserves room for this run's appends.
     void reset(unsigned workers, std::uint64_t operations, Mix mix);
     void run_worker(unsigned worker, std::uint64_t operations, Mix mix);
-    void verify(unsigned workers, std::uint64_t operations, Mix mix) const;
+    // manager::verify() on the store: throws on a lost update, returns the list entries checked.
+    std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) const;
 
 private:
     std::mutex mutex_;
@@ -46,11 +49,15 @@ public:
     ~ShmStore();
 
     const std::string& name() const { return name_; }
-    // Empties the store and reserves room for this run's appends; a segment too
-    // small for that is a std::runtime_error saying so.
+    // Empties the store and allocates all that the run will use: room for its
+    // appends and an entry for each worker's key. The workers allocate nothing.
+    // A segment too small for that is a std::runtime_error saying so.
     void reset(unsigned workers, std::uint64_t operations, Mix mix);
     void run_worker(unsigned worker, std::uint64_t operations, Mix mix);
-    void verify(unsigned workers, std::uint64_t operations, Mix mix) const;
+    // manager::verify() on the store: throws on a lost update, returns the list entries checked.
+    std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) const;
+    // The segment's free bytes (tests: a run's workers leave them unchanged).
+    std::size_t free_bytes() const;
     // Times a locker found the previous owner dead (robust mutex recoveries).
     std::uint64_t recoveries() const;
     // Takes the lock and never releases it: what a worker that crashes inside

@@ -21,7 +21,7 @@ std::uint64_t total_appends(unsigned workers, std::uint64_t operations, Mix mix)
 
 std::string worker_key(std::uint64_t worker) { return "worker" + std::to_string(worker); }
 
-void verify(std::span<const std::uint64_t> list, const std::vector<std::pair<std::string, std::uint64_t>>& dict,
+std::uint64_t verify(std::span<const std::uint64_t> list, const std::vector<std::pair<std::string, std::uint64_t>>& dict,
             unsigned workers, std::uint64_t operations, Mix mix) {
     auto fail = [](const std::string& what) { throw std::runtime_error("lost update: " + what); };
     std::vector<std::uint64_t> expected_next(workers, 0);  // the next op each worker should have appended
@@ -54,6 +54,7 @@ void verify(std::span<const std::uint64_t> list, const std::vector<std::pair<std
     }
     if (entries.size() != (last_write == 0 ? 0 : workers))
         fail("the dict holds " + std::to_string(entries.size()) + " keys, expected " + std::to_string(workers));
+    return list.size();
 }
 
 }  // namespace tvp::manager

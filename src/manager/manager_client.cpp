@@ -1,0 +1,179 @@
+// A manager client: one blocking round trip per proxy call, each wait bounded
+// by the socket's receive and send timeouts.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <system_error>
+#include <thread>
+
+#include "ipc/fd_io.hpp"
+#include "manager/server_protocol.hpp"
+#include "manager/server_store.hpp"
+#include "system_error.hpp"
+#include "task_registry.hpp"
+
+namespace tvp::manager {
+
+namespace {
+
+using namespace wire;
+
+constexpr auto connect_patience = std::chrono::seconds(10);
+// The longest key a dict dump may hold per worker ("worker" and a number).
+constexpr std::uint64_t max_key_bytes = 32;
+
+timeval to_timeval(std::chrono::milliseconds duration) {
+    return {.tv_sec = static_cast<time_t>(duration.count() / 1000),
+            .tv_usec = static_cast<suseconds_t>(duration.count() % 1000 * 1000)};
+}
+
+}  // namespace
+
+ManagerClient::ManagerClient(const std::string& socket_name, const AuthKey& key, std::chrono::milliseconds reply_timeout)
+    : reply_timeout_(reply_timeout) {
+    socklen_t length = 0;
+    const sockaddr_un address = abstract_address(socket_name, length);
+    const timeval timeout = to_timeval(reply_timeout);
+    const auto give_up = std::chrono::steady_clock::now() + connect_patience;
+    while (true) {
+        fd_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (!fd_) throw_errno("socket");
+        // Bounds every later wait, connect() to a full backlog included.
+        if (::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0 ||
+            ::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout) != 0)
+            throw_errno("setsockopt SO_RCVTIMEO/SO_SNDTIMEO");
+        if (::connect(fd_.get(), reinterpret_cast<const sockaddr*>(&address), length) == 0) break;
+        const int error = errno;
+        fd_.reset();
+        if (error != ECONNREFUSED && error != ENOENT && error != EAGAIN && error != EINTR)
+            throw_system_error(error, "connect to manager @" + socket_name);
+        if (std::chrono::steady_clock::now() > give_up)
+            throw_system_error(error, "connect to manager @" + socket_name + " (no server after 10 s)");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the server is still starting
+    }
+    // Anyone can bind an abstract name first: the key goes only to a server of this user.
+    ucred server{};
+    socklen_t size = sizeof server;
+    if (::getsockopt(fd_.get(), SOL_SOCKET, SO_PEERCRED, &server, &size) != 0) throw_errno("getsockopt SO_PEERCRED");
+    if (server.uid != ::geteuid())
+        throw std::runtime_error("manager @" + socket_name + " runs as uid " + std::to_string(server.uid) +
+                                 ", not as this user: not sending it the key");
+    Hello hello{.magic = hello_magic, .key = {}};
+    std::memcpy(hello.key, key.bytes().data(), AuthKey::size);
+    ipc::write_all(fd_.get(), &hello, sizeof hello, true);
+}
+
+void ManagerClient::receive(void* buffer, std::size_t size) {
+    bool complete = false;
+    try {
+        complete = ipc::read_exact(fd_.get(), buffer, size);
+    } catch (const std::system_error& error) {
+        if (error.code() != std::errc::resource_unavailable_try_again) throw;
+        throw std::runtime_error("the manager server did not answer within " + std::to_string(reply_timeout_.count()) +
+                                 " ms");
+    }
+    if (!complete)
+        throw std::runtime_error(
+            "the manager server closed the connection (it refuses clients it did not start, without its key, "
+            "or that break its protocol)");
+}
+
+std::uint64_t ManagerClient::call(std::uint32_t op, std::uint32_t worker, std::uint64_t value) {
+    const Request request{op, worker, value};
+    try {
+        ipc::write_all(fd_.get(), &request, sizeof request, true);
+    } catch (const std::system_error& error) {
+        if (error.code() != std::errc::resource_unavailable_try_again) throw;
+        throw std::runtime_error("the manager server took no request within " + std::to_string(reply_timeout_.count()) +
+                                 " ms");
+    }
+    Reply reply{};
+    receive(&reply, sizeof reply);
+    if (reply.status > 1) throw std::runtime_error("the manager server sent an unknown status");
+    return op == op_get && reply.status == 1 ? ~std::uint64_t{0} : reply.value;
+}
+
+void ManagerClient::lock() { call(op_lock); }
+void ManagerClient::unlock() { call(op_unlock); }
+void ManagerClient::set(unsigned worker, std::uint64_t value) { call(op_set, worker, value); }
+void ManagerClient::append(std::uint64_t value) { call(op_append, 0, value); }
+bool ManagerClient::get(unsigned worker, std::uint64_t& value) {
+    value = call(op_get, worker);
+    return value != ~std::uint64_t{0};
+}
+void ManagerClient::reset(std::uint64_t appends) { call(op_reset, 0, appends); }
+std::uint64_t ManagerClient::dropped_clients() { return call(op_dropped); }
+std::uint64_t ManagerClient::refused_clients() { return call(op_refused); }
+void ManagerClient::shutdown() { call(op_shutdown); }
+
+std::vector<std::uint64_t> ManagerClient::list(std::uint64_t max_entries) {
+    const std::uint64_t entries = call(op_dump_list);
+    // A size from a peer is checked before anything is allocated for it; the
+    // connection is closed, since its stream is no longer in step.
+    if (entries > max_entries) {
+        fd_.reset();
+        throw std::runtime_error("the manager server reports " + std::to_string(entries) + " list entries, more than the " +
+                                 std::to_string(max_entries) + " this run can hold");
+    }
+    std::vector<std::uint64_t> list(entries);
+    if (entries > 0) receive(list.data(), entries * sizeof(std::uint64_t));
+    return list;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> ManagerClient::dict(std::uint64_t max_keys) {
+    const std::uint64_t bytes = call(op_dump_dict);
+    auto malformed = [this](const std::string& what) {
+        fd_.reset();
+        return std::runtime_error("the manager server's dict dump " + what);
+    };
+    if (bytes > max_keys * (sizeof(std::uint32_t) + max_key_bytes + sizeof(std::uint64_t)))
+        throw malformed("is " + std::to_string(bytes) + " bytes, more than " + std::to_string(max_keys) + " keys need");
+    std::string encoded(bytes, '\0');
+    if (bytes > 0) receive(encoded.data(), bytes);
+    std::vector<std::pair<std::string, std::uint64_t>> entries;
+    for (std::size_t at = 0; at < encoded.size();) {
+        std::uint32_t length;
+        std::uint64_t value;
+        if (encoded.size() - at < sizeof length) throw malformed("ends inside a key's length");
+        std::memcpy(&length, encoded.data() + at, sizeof length);
+        at += sizeof length;
+        if (length > max_key_bytes || encoded.size() - at < length + sizeof value) throw malformed("has a bad key length");
+        std::string key = encoded.substr(at, length);
+        std::memcpy(&value, encoded.data() + at + length, sizeof value);
+        entries.emplace_back(std::move(key), value);
+        at += length + sizeof value;
+    }
+    return entries;
+}
+
+void ManagerClient::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
+    std::uint64_t seen = 0, value = 0;
+    for (std::uint64_t op = 0; op < operations; ++op) {
+        lock();
+        if (writes(mix, op)) {
+            set(worker, op);
+            append(list_entry(worker, op));
+        } else if (get(worker, value)) {
+            seen += value;
+        }
+        unlock();
+    }
+    asm volatile("" : : "r"(seen));
+}
+
+std::uint64_t verify_server_state(ManagerClient& control, unsigned workers, std::uint64_t operations, Mix mix) {
+    const std::vector<std::uint64_t> list = control.list(total_appends(workers, operations, mix));
+    return verify(list, control.dict(workers), workers, operations, mix);
+}
+
+int client_task(std::span<const std::string> args) {
+    if (args.size() != 5) throw std::invalid_argument("manager_client needs <socket> <key fd> <worker> <operations> <mix>");
+    ManagerClient client(args[0], KeyFile::read(integer_argument<int>(args, 1, "key fd")));
+    client.run_worker(integer_argument<unsigned>(args, 2, "worker"), integer_argument<std::uint64_t>(args, 3, "operations"),
+                      parse_mix(args[4]));
+    return 0;
+}
+
+}  // namespace tvp::manager

@@ -1,0 +1,73 @@
+#include "manager/server_session.hpp"
+
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace tvp::manager {
+
+ServerSession::ServerSession(const Launcher& launcher, unsigned workers, std::uint64_t list_capacity)
+    : spawned_(runs_worker_executable(launcher.backend())) {
+    config_.socket_name = unique_socket_name();
+    config_.parent = ::getpid();
+    config_.key = AuthKey::generate();
+    config_.workers = workers;
+    config_.list_capacity = list_capacity;
+    if (spawned_) {
+        key_file_.emplace(config_.key);
+        server_ = launcher.start(Task{.name = "manager_server",
+                                      .args = {config_.socket_name, std::to_string(config_.parent),
+                                               std::to_string(key_file_->fd()), std::to_string(workers),
+                                               std::to_string(list_capacity)},
+                                      .function = {}});
+    } else {
+        server_ = launcher.start(Task{.name = {}, .args = {}, .function = [config = config_] {
+                                          run_server(config);
+                                          return 0;
+                                      }});
+    }
+    control_ = std::make_unique<ManagerClient>(config_.socket_name, config_.key);
+}
+
+ServerSession::~ServerSession() {
+    if (!server_) return;
+    auto shut_down = [this] {
+        try {
+            control_->shutdown();
+            return true;
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
+    try {
+        // The control connection may be gone (the server cut it off): one fresh try.
+        if (!shut_down()) {
+            control_ = std::make_unique<ManagerClient>(config_.socket_name, config_.key);
+            shut_down();
+        }
+        server_->join();
+    } catch (const std::exception&) {
+        // Unreachable: a server process is killed and reaped by its handle.
+    }
+}
+
+Task ServerSession::worker_task(unsigned worker, std::uint64_t operations, Mix mix) const {
+    if (spawned_)
+        return Task{.name = "manager_client",
+                    .args = {config_.socket_name, std::to_string(key_file_->fd()), std::to_string(worker),
+                             std::to_string(operations), std::string(to_string(mix))},
+                    .function = {}};
+    return Task{.name = {}, .args = {}, .function = [socket = config_.socket_name, key = config_.key, worker, operations, mix] {
+                    ManagerClient client(socket, key);
+                    client.run_worker(worker, operations, mix);
+                    return 0;
+                }};
+}
+
+void ServerSession::stop() {
+    control_->shutdown();
+    const ExitStatus status = std::exchange(server_, nullptr)->join();
+    if (!status.success()) throw std::runtime_error("the manager server " + status.describe());
+}
+
+}  // namespace tvp::manager
