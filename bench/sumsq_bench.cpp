@@ -38,9 +38,10 @@ std::string wrong_sum_message(std::uint64_t n, uint128 got, uint128 expected) {
 
 // The reference times behind `speedup` (this back-end, 1 worker) and
 // `speed_vs_thread` (the thread back-end, same workers). Each is measured the
-// same way whatever ran before it, as the median of 3 untimed, verified runs,
-// once per process and kept: every row carries both counters, and their values
-// do not depend on which benchmarks the filter kept or how they were interleaved.
+// same way whatever ran before it: one warm-up run, then verified runs until
+// there are at least 5 and 0.1 s has passed, and their median; once per
+// process, then kept. So every row carries both counters, and their values do
+// not depend on which benchmarks the filter kept or how they were interleaved.
 using RunKey = std::tuple<Backend, unsigned, std::uint64_t>;
 double reference_seconds(Backend backend, unsigned workers, std::uint64_t n, uint128 expected) {
     static std::map<RunKey, double> measured;
@@ -48,15 +49,22 @@ double reference_seconds(Backend backend, unsigned workers, std::uint64_t n, uin
     if (auto found = measured.find(key); found != measured.end()) return found->second;
     const Launcher launcher(backend);
     ParallelSumOfSquares reference(launcher, workers);
-    std::vector<double> runs;
-    for (int i = 0; i < 3; ++i) {
+    auto timed_run = [&] {
         const auto start = std::chrono::steady_clock::now();
         const uint128 got = reference.run(n);
-        runs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (got != expected) throw std::runtime_error(wrong_sum_message(n, got, expected));
+        return seconds;
+    };
+    timed_run();  // warm-up: first page faults, first start of this back-end
+    std::vector<double> runs;
+    double elapsed = 0;
+    while (runs.size() < 5 || (elapsed < 0.1 && runs.size() < 1000)) {
+        runs.push_back(timed_run());
+        elapsed += runs.back();
     }
-    std::sort(runs.begin(), runs.end());
-    return measured[key] = runs[1];
+    std::nth_element(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(runs.size() / 2), runs.end());
+    return measured[key] = runs[runs.size() / 2];
 }
 
 void parallel_sum(benchmark::State& state, Backend backend, unsigned workers, std::uint64_t n) {
