@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
+#include <string>
 
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
@@ -207,13 +209,27 @@ boost::posix_time::ptime bip_slice_from_now() {
            boost::posix_time::milliseconds(wait_slice.count());
 }
 
+// A queue operation whose lock stayed taken (BOOST_INTERPROCESS_ENABLE_TIMEOUT_
+// WHEN_LOCKING, see CMakeLists.txt): its holder, the peer, died inside it.
+template <class Operation>
+auto with_lock_timeout_named(const char* what, Operation operation) {
+    try {
+        return operation();
+    } catch (const bip::interprocess_exception& error) {
+        if (error.get_error_code() != bip::timeout_when_locking_error) throw;
+        throw std::runtime_error(std::string(what) + ": the queue's lock stayed taken: the peer died holding it");
+    }
+}
+
 class BipMqEndpoint : public TwoQueueEndpoint<BipQueue> {
 public:
     using TwoQueueEndpoint::TwoQueueEndpoint;
 
     void send(std::span<const std::byte> message) override {
         PatientWait wait(peer_alive_, "message_queue::send");
-        while (!outgoing_->get().timed_send(message.data(), message.size(), 0, bip_slice_from_now())) wait.check();
+        with_lock_timeout_named("message_queue::send", [&] {
+            while (!outgoing_->get().timed_send(message.data(), message.size(), 0, bip_slice_from_now())) wait.check();
+        });
     }
 
     std::span<const std::byte> receive() override {
@@ -221,8 +237,10 @@ public:
         PatientWait wait(peer_alive_, "message_queue::receive");
         bip::message_queue::size_type got = 0;
         unsigned priority = 0;
-        while (!incoming_->get().timed_receive(buffer_.data(), buffer_.size(), got, priority, bip_slice_from_now()))
-            wait.check();
+        with_lock_timeout_named("message_queue::receive", [&] {
+            while (!incoming_->get().timed_receive(buffer_.data(), buffer_.size(), got, priority, bip_slice_from_now()))
+                wait.check();
+        });
         return received(got);
     }
 };
