@@ -367,7 +367,9 @@ class SuiteTest(ScratchTest):
                               (["--scenarios", ","], "names no scenario"),
                               (["--scenarios", "create,nope"], "unknown scenario(s) nope"),
                               (["--out", blocker / "results"], "cannot create this folder"),
-                              (["--bogus"], "unrecognized arguments")]:
+                              (["--bogus"], "unrecognized arguments"),
+                              (["extra"], "'extra' is not a bench flag"),
+                              (["--", "0.01"], "'0.01' is not a bench flag")]:
             with self.subTest(args=args):
                 result = run("suite", "--no-build", *args, timeout=30)
                 self.assert_one_line_exit_2(result, message)
