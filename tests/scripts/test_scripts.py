@@ -375,6 +375,25 @@ class SuiteTest(ScratchTest):
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
 
+    def test_the_shell_scripts_refuse_arguments_they_do_not_take(self):
+        """A stray argument is a mistake to report, not one to ignore while building (or installing). The tools
+        they would run are stand-ins here that only say they were called: a script that ignored its stray
+        argument must not build, test or install anything from inside the tests."""
+        tools = self.scratch / "bin"
+        tools.mkdir()
+        called = self.scratch / "called"
+        for tool in ["cmake", "ctest", "dpkg-query", "apt-get", "sudo"]:
+            (tools / tool).write_text(f"#!/bin/sh\necho {tool} >> '{called}'\necho 'install ok installed'\n")
+            (tools / tool).chmod(0o755)
+        environment = {**os.environ, "PATH": f"{tools}:{os.environ['PATH']}"}
+        for script, args in [("build", ["release", "extra"]), ("test", ["sanitize", "--quick"]),
+                             ("setup", ["--bogus"])]:
+            with self.subTest(script=script):
+                result = subprocess.run([str(SCRIPTS / script), *args], capture_output=True, text=True,
+                                        timeout=60, cwd=ROOT, env=environment)
+                self.assert_one_line_exit_2(result)
+                self.assertFalse(called.exists(), called.read_text() if called.exists() else "")
+
     def test_bench_flags_that_the_suite_sets_itself_are_refused(self):
         """After --, a flag the suite sets for every scenario would override it: the filter would run the same
         benchmarks in every scenario, the output file would leave the suite nothing to read."""
