@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -410,6 +411,51 @@ class SuiteTest(ScratchTest):
                              "--out", self.scratch / "results", "--", flag, timeout=60)
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
+
+    def test_bench_ends_when_the_suite_is_killed(self):
+        """SIGKILL leaves the suite no way to stop bench, which ignores SIGPIPE and would run the rest of its
+        scenario for nobody: it must end with the suite."""
+        def children(parent):
+            found = []
+            for entry in os.listdir("/proc"):
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except (OSError, ValueError):
+                    continue
+                fields = stat[stat.rfind(")") + 2:].split()
+                if entry.isdigit() and int(fields[1]) == parent:
+                    found.append(int(entry))
+            return found
+
+        def running(pid):
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] not in ("Z", "X")
+            except OSError:
+                return False
+
+        suite = subprocess.Popen(["/usr/bin/python3", str(SCRIPTS / "suite"), "--no-build", "--quick",
+                                  "--scenarios", "queue", "--out", str(self.scratch / "results")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        bench = None
+        deadline = time.monotonic() + 30
+        while bench is None and time.monotonic() < deadline and suite.poll() is None:
+            for pid in children(suite.pid):
+                try:
+                    if b"--benchmark_out=" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        bench = pid
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        suite.kill()
+        suite.wait()
+        self.assertIsNotNone(bench, "the suite never started bench")
+        deadline = time.monotonic() + 2
+        while running(bench) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        still_running = running(bench)
+        if still_running:
+            os.kill(bench, signal.SIGTERM)  # its own clean-up: the janitor removes its names
+        self.assertFalse(still_running, "bench still runs 2 s after the suite was killed")
 
     def test_a_scenario_named_twice_runs_once(self):
         """Run twice, its rows would be in the results twice: twice the repetitions to a reader and to compare."""
