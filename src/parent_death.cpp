@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+extern char** environ;
+
 namespace tvp {
 
 namespace {
@@ -29,8 +31,13 @@ pid_t fork_dying_with_parent() noexcept {
     return pid;
 }
 
-std::string parent_pid_assignment() {
-    return std::string(parent_pid_variable) + "=" + std::to_string(::getpid());
+ChildEnvironment::ChildEnvironment()
+    : assignment_(std::string(parent_pid_variable) + "=" + std::to_string(::getpid())) {
+    const std::string prefix = std::string(parent_pid_variable) + "=";
+    for (char** variable = environ; *variable != nullptr; ++variable)
+        if (std::strncmp(*variable, prefix.c_str(), prefix.size()) != 0) variables_.push_back(*variable);
+    variables_.push_back(assignment_.data());
+    variables_.push_back(nullptr);
 }
 
 void die_with_parent_named_in_environment() noexcept {

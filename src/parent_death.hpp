@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace tvp {
 
@@ -27,8 +28,20 @@ pid_t fork_dying_with_parent() noexcept;
 // The environment variable through which the spawned back-ends name the parent.
 inline constexpr const char* parent_pid_variable = "TVP_PARENT_PID";
 
-// "TVP_PARENT_PID=<this process's pid>", for the environment of a spawned child.
-std::string parent_pid_assignment();
+// This process's environment for a spawned child (posix_spawn's envp): every
+// variable but an inherited TVP_PARENT_PID, and TVP_PARENT_PID naming this
+// process. Valid while this object and the process's environment are unchanged.
+class ChildEnvironment {
+public:
+    ChildEnvironment();
+    ChildEnvironment(const ChildEnvironment&) = delete;
+    ChildEnvironment& operator=(const ChildEnvironment&) = delete;
+    char** get() { return variables_.data(); }
+
+private:
+    std::string assignment_;
+    std::vector<char*> variables_;
+};
 
 // In a spawned child, first thing: dies with the parent named in
 // TVP_PARENT_PID, at once if that parent is gone already. Without the variable

@@ -1,5 +1,6 @@
 #include "worker_check.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/syscall.h>
@@ -11,9 +12,8 @@
 #include <system_error>
 
 #include "child_process.hpp"
+#include "parent_death.hpp"
 #include "unique_fd.hpp"
-
-extern char** environ;
 
 namespace tvp {
 
@@ -38,15 +38,22 @@ bool ends_before(const ChildProcess& child, std::chrono::steady_clock::time_poin
 
 // Starts `program handshake` with its stdout on a pipe; returns what it printed
 // (up to a line) and how it ended. Kills it if it does not finish in time.
+// It runs as every spawned worker does, named TVP_PARENT_PID included: a
+// program that starts the worker as a child of its own instead of exec'ing it
+// fails here, as its workers would fail every benchmark (they die at once, their
+// parent not being bench, and the manager server refuses them). Its stderr
+// goes to /dev/null: the refusal is bench's one line.
 std::optional<std::string> handshake(const std::filesystem::path& program) {
     FdPair output = make_pipe();
     posix_spawn_file_actions_t actions;
     ::posix_spawn_file_actions_init(&actions);
     ::posix_spawn_file_actions_adddup2(&actions, output.second.get(), STDOUT_FILENO);
+    ::posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     std::string path = program.string(), task = "handshake";
     char* argv[] = {path.data(), task.data(), nullptr};
+    ChildEnvironment environment;
     pid_t pid = -1;
-    const int error = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environ);
+    const int error = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environment.get());
     ::posix_spawn_file_actions_destroy(&actions);
     if (error != 0) return std::nullopt;
     ChildProcess child(pid);  // killed and reaped on every path out of here

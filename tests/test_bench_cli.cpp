@@ -63,6 +63,8 @@ TEST(BenchCommandLine, RefusesAWorkerProgramThatIsNotTheSuitesWorker) {
     expect_usage_error("--worker_exe=/etc/passwd", "'/etc/passwd' is not executable");
     expect_usage_error("--worker_exe=/tmp", "'/tmp' is not a regular file");
     expect_usage_error("--worker_exe=/bin/true", "did not answer the handshake");
+    // Whatever the program says on stderr ("cat: handshake: No such file") stays out of the one line.
+    expect_usage_error("--worker_exe=/bin/cat", "did not answer the handshake");
     // An empty path (an unset variable in a script) is not a request for the default worker.
     expect_usage_error("--worker_exe= --benchmark_list_tests=true", "--worker_exe: give the path");
 }
@@ -76,6 +78,23 @@ TEST(BenchCommandLine, RefusesAWorkerProgramThatAnswersButDoesNotEnd) {
     {
         std::ofstream file(script);
         file << "#!/bin/sh\necho 'tvp_worker handshake 1'\nexec sleep 60\n";
+    }
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    expect_usage_error("--worker_exe=" + script.string() + " --benchmark_list_tests=true",
+                       "did not answer the handshake");
+    std::filesystem::remove(script);
+}
+
+// A wrapper that runs the worker as a child of its own, instead of exec'ing it,
+// answers the handshake only if the check runs it unlike the benchmarks do: its
+// workers die at once (their parent is not bench) and the manager server
+// refuses them. It is refused at start, in one line, not in every benchmark.
+TEST(BenchCommandLine, RefusesAWrapperThatRunsTheWorkerAsItsOwnChild) {
+    const std::filesystem::path script =
+        std::filesystem::temp_directory_path() / ("tvp-wraps-without-exec-" + std::to_string(::getpid()));
+    {
+        std::ofstream file(script);
+        file << "#!/bin/sh\n'" << (testing::build_directory() / "tvp_worker").string() << "' \"$@\"\n";
     }
     std::filesystem::permissions(script, std::filesystem::perms::owner_all);
     expect_usage_error("--worker_exe=" + script.string() + " --benchmark_list_tests=true",

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "process_tree.hpp"
+#include "manager/stores.hpp"
 #include "segment_janitor.hpp"
 #include "shared_memory.hpp"
 #include "unique_fd.hpp"
@@ -135,6 +136,27 @@ TEST_F(JanitorTest, LeavesAloneANameItsOwnerRemovedThatAnotherProcessTookSince) 
     owner.kill();
     EXPECT_TRUE(testing::reap_children(2s).all_gone);
     EXPECT_TRUE(segment_exists(name)) << "the janitor removed a name its owner had given up";
+}
+
+// The manager's shared store, once destroyed, no longer owns its name either.
+TEST_F(JanitorTest, LeavesAloneTheNameOfAManagerStoreItsOwnerDestroyed) {
+    const Owner owner([] {
+        std::string name;
+        {
+            const manager::ShmStore store = manager::ShmStore::create(1 << 20);
+            name = "/" + store.name();
+        }
+        return name + "\n";
+    });
+    ASSERT_EQ(owner.reported().size(), 1u);
+    const std::string& name = owner.reported()[0];
+    remove_later(owner.reported());
+    ASSERT_FALSE(segment_exists(name));
+    create_segment(name);  // now another process's object
+
+    owner.kill();
+    EXPECT_TRUE(testing::reap_children(2s).all_gone);
+    EXPECT_TRUE(segment_exists(name)) << "the janitor removed the name of a store its owner had destroyed";
 }
 
 TEST_F(JanitorTest, CleansUpWhenItsOwnerEndsThoughAChildOfTheOwnerLivesOn) {

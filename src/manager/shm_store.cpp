@@ -21,6 +21,7 @@
 
 #include "manager/robust_mutex.hpp"
 #include "manager/stores.hpp"
+#include "segment_janitor.hpp"
 #include "shared_memory.hpp"
 #include "task_registry.hpp"
 
@@ -67,6 +68,12 @@ constexpr const char* state_name = "tvp_manager_state";
     throw std::runtime_error("shared segment " + name + " (" + std::to_string(size) + " bytes) is too small " + doing);
 }
 
+// Removes the segment's name, and tells the janitor it is no longer ours to remove.
+void remove_name(const std::string& name) {
+    bip::shared_memory_object::remove(name.c_str());
+    withdraw_name("/" + name);
+}
+
 }  // namespace
 
 ShmStore::ShmStore(std::unique_ptr<Segment> segment, std::string name, bool owner)
@@ -83,10 +90,10 @@ ShmStore ShmStore::create(std::size_t bytes) {
         store.state_ = store.segment_->memory.construct<SharedState>(state_name)(store.segment_->memory.get_segment_manager());
         return store;
     } catch (const bip::interprocess_exception& error) {  // bad_alloc, or a size below Boost's own header
-        bip::shared_memory_object::remove(name.c_str());
+        remove_name(name);
         too_small(name, bytes, std::string("to hold the store itself (") + error.what() + ")");
     } catch (...) {
-        bip::shared_memory_object::remove(name.c_str());
+        remove_name(name);
         throw;
     }
 }
@@ -112,7 +119,7 @@ ShmStore::ShmStore(ShmStore&& other) noexcept
 
 ShmStore::~ShmStore() {
     segment_.reset();
-    if (owner_) bip::shared_memory_object::remove(name_.c_str());
+    if (owner_) remove_name(name_);
 }
 
 void ShmStore::reset(unsigned workers, std::uint64_t operations, Mix mix) {

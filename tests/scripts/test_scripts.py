@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -367,11 +368,32 @@ class SuiteTest(ScratchTest):
                               (["--scenarios", ","], "names no scenario"),
                               (["--scenarios", "create,nope"], "unknown scenario(s) nope"),
                               (["--out", blocker / "results"], "cannot create this folder"),
-                              (["--bogus"], "unrecognized arguments")]:
+                              (["--bogus"], "unrecognized arguments"),
+                              (["extra"], "'extra' is not a bench flag"),
+                              (["--", "0.01"], "'0.01' is not a bench flag")]:
             with self.subTest(args=args):
                 result = run("suite", "--no-build", *args, timeout=30)
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
+
+    def test_the_shell_scripts_refuse_arguments_they_do_not_take(self):
+        """A stray argument is a mistake to report, not one to ignore while building (or installing). The tools
+        they would run are stand-ins here that only say they were called: a script that ignored its stray
+        argument must not build, test or install anything from inside the tests."""
+        tools = self.scratch / "bin"
+        tools.mkdir()
+        called = self.scratch / "called"
+        for tool in ["cmake", "ctest", "dpkg-query", "apt-get", "sudo"]:
+            (tools / tool).write_text(f"#!/bin/sh\necho {tool} >> '{called}'\necho 'install ok installed'\n")
+            (tools / tool).chmod(0o755)
+        environment = {**os.environ, "PATH": f"{tools}:{os.environ['PATH']}"}
+        for script, args in [("build", ["release", "extra"]), ("test", ["sanitize", "--quick"]),
+                             ("setup", ["--bogus"])]:
+            with self.subTest(script=script):
+                result = subprocess.run([str(SCRIPTS / script), *args], capture_output=True, text=True,
+                                        timeout=60, cwd=ROOT, env=environment)
+                self.assert_one_line_exit_2(result)
+                self.assertFalse(called.exists(), called.read_text() if called.exists() else "")
 
     def test_bench_flags_that_the_suite_sets_itself_are_refused(self):
         """After --, a flag the suite sets for every scenario would override it: the filter would run the same
@@ -389,6 +411,51 @@ class SuiteTest(ScratchTest):
                              "--out", self.scratch / "results", "--", flag, timeout=60)
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
+
+    def test_bench_ends_when_the_suite_is_killed(self):
+        """SIGKILL leaves the suite no way to stop bench, which ignores SIGPIPE and would run the rest of its
+        scenario for nobody: it must end with the suite."""
+        def children(parent):
+            found = []
+            for entry in os.listdir("/proc"):
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except (OSError, ValueError):
+                    continue
+                fields = stat[stat.rfind(")") + 2:].split()
+                if entry.isdigit() and int(fields[1]) == parent:
+                    found.append(int(entry))
+            return found
+
+        def running(pid):
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] not in ("Z", "X")
+            except OSError:
+                return False
+
+        suite = subprocess.Popen(["/usr/bin/python3", str(SCRIPTS / "suite"), "--no-build", "--quick",
+                                  "--scenarios", "queue", "--out", str(self.scratch / "results")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        bench = None
+        deadline = time.monotonic() + 30
+        while bench is None and time.monotonic() < deadline and suite.poll() is None:
+            for pid in children(suite.pid):
+                try:
+                    if b"--benchmark_out=" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        bench = pid
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        suite.kill()
+        suite.wait()
+        self.assertIsNotNone(bench, "the suite never started bench")
+        deadline = time.monotonic() + 2
+        while running(bench) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        still_running = running(bench)
+        if still_running:
+            os.kill(bench, signal.SIGTERM)  # its own clean-up: the janitor removes its names
+        self.assertFalse(still_running, "bench still runs 2 s after the suite was killed")
 
     def test_a_scenario_named_twice_runs_once(self):
         """Run twice, its rows would be in the results twice: twice the repetitions to a reader and to compare."""
