@@ -49,6 +49,15 @@ protected:
     }
 };
 
+// A socket bound to the abstract name `name`, as a squatter or a fake server holds it (empty on failure).
+UniqueFd bound_abstract_socket(const std::string& name) {
+    socklen_t length = 0;
+    const sockaddr_un address = wire::abstract_address(name, length);
+    UniqueFd socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (::bind(socket.get(), reinterpret_cast<const sockaddr*>(&address), length) != 0) return UniqueFd();
+    return socket;
+}
+
 TEST_F(ManagerServerTest, RefusesAClientOfAnotherUser) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root, to run a client as uid 65534";
     // The stranger has everything else right: it is the parent's child and sends the key.
@@ -183,10 +192,8 @@ TEST_F(ManagerServerTest, RefusesRequestsBeyondTheRunsLimits) {
 TEST(ManagerClientTimeout, GivesUpWhenTheServerStopsAnswering) {
     // A "server" that listens and never answers (as a stopped or wedged one would).
     const std::string name = unique_socket_name();
-    socklen_t length = 0;
-    const sockaddr_un address = wire::abstract_address(name, length);
-    UniqueFd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    ASSERT_EQ(::bind(listener.get(), reinterpret_cast<const sockaddr*>(&address), length), 0);
+    const UniqueFd listener = bound_abstract_socket(name);
+    ASSERT_TRUE(listener);
     ASSERT_EQ(::listen(listener.get(), 8), 0);
     const auto outcome = testing::run_in_child(
         [&] {
@@ -285,10 +292,8 @@ std::size_t open_descriptors() {
 
 TEST(ManagerServerSetup, AFailedBindLeaksNoDescriptor) {
     const std::string name = unique_socket_name();
-    socklen_t length = 0;
-    const sockaddr_un address = wire::abstract_address(name, length);
-    UniqueFd squatter(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    ASSERT_EQ(::bind(squatter.get(), reinterpret_cast<const sockaddr*>(&address), length), 0);
+    const UniqueFd squatter = bound_abstract_socket(name);
+    ASSERT_TRUE(squatter);
     const std::size_t before = open_descriptors();
     ServerConfig config{.socket_name = name, .parent = ::getpid(), .key = AuthKey::generate(), .workers = 1,
                         .list_capacity = 1};

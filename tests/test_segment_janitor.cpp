@@ -94,6 +94,20 @@ protected:
     }
     void remove_later(const std::vector<std::string>& names) { to_remove_.insert(to_remove_.end(), names.begin(), names.end()); }
 
+    // The owner reported one name it no longer has; another process takes it, the
+    // owner ends: the janitor must leave the new object alone.
+    void expect_a_name_taken_over_survives_the_janitor(const Owner& owner, const char* failure) {
+        ASSERT_EQ(owner.reported().size(), 1u);
+        const std::string& name = owner.reported()[0];
+        remove_later(owner.reported());
+        ASSERT_FALSE(segment_exists(name));
+        create_segment(name);  // now another process's object
+
+        owner.kill();
+        EXPECT_TRUE(testing::reap_children(2s).all_gone);
+        EXPECT_TRUE(segment_exists(name)) << failure;
+    }
+
     testing::Subreaper subreaper_;  // the janitor comes back to this process once its owner is gone
     std::vector<std::string> to_remove_;
 };
@@ -128,14 +142,7 @@ TEST_F(JanitorTest, LeavesAloneANameItsOwnerRemovedThatAnotherProcessTookSince) 
         withdraw_name(name);
         return name + "\n";
     });
-    ASSERT_EQ(owner.reported().size(), 1u);
-    const std::string& name = owner.reported()[0];
-    remove_later(owner.reported());
-    create_segment(name);  // now another process's object
-
-    owner.kill();
-    EXPECT_TRUE(testing::reap_children(2s).all_gone);
-    EXPECT_TRUE(segment_exists(name)) << "the janitor removed a name its owner had given up";
+    expect_a_name_taken_over_survives_the_janitor(owner, "the janitor removed a name its owner had given up");
 }
 
 // The manager's shared store, once destroyed, no longer owns its name either.
@@ -148,15 +155,7 @@ TEST_F(JanitorTest, LeavesAloneTheNameOfAManagerStoreItsOwnerDestroyed) {
         }
         return name + "\n";
     });
-    ASSERT_EQ(owner.reported().size(), 1u);
-    const std::string& name = owner.reported()[0];
-    remove_later(owner.reported());
-    ASSERT_FALSE(segment_exists(name));
-    create_segment(name);  // now another process's object
-
-    owner.kill();
-    EXPECT_TRUE(testing::reap_children(2s).all_gone);
-    EXPECT_TRUE(segment_exists(name)) << "the janitor removed the name of a store its owner had destroyed";
+    expect_a_name_taken_over_survives_the_janitor(owner, "the janitor removed the name of a store its owner had destroyed");
 }
 
 TEST_F(JanitorTest, CleansUpWhenItsOwnerEndsThoughAChildOfTheOwnerLivesOn) {
