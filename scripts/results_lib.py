@@ -8,10 +8,10 @@ import argparse
 import math
 import os
 import json
-import re
 import statistics
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 # Every script here runs under Debian's python3, which has matplotlib, pandas and scipy.
@@ -122,33 +122,129 @@ def check_rows(path, rows):
                 raise UnusableResults(f"{where}: real_time {row.get('real_time')!r} is not a positive number")
 
 
+# The benchmark-name grammar, read here and nowhere else in scripts/:
+#
+#     scenario/backend/key:value/.../word/...[/GB suffixes][_aggregate]
+#
+# The first part is the scenario; the second, when it has no ':', the back-end
+# (sumsq_kernel's naive/fast included). Every later part is a key:value
+# parameter or a bare word (a mechanism, 'latency'); the bare words, joined by
+# '/', are the parameter "parts". Google Benchmark appends suffixes of its own
+# after them, and an aggregate row's name ends in _<aggregate>.
+GB_FLAG_SUFFIXES = ("real_time", "manual_time", "process_time")
+GB_VALUE_SUFFIXES = ("min_time:", "min_warmup_time:", "iterations:", "repeats:", "threads:")
+AGGREGATES = ("mean", "median", "stddev", "cv")
+# The CSV's parameter columns: these first, in this order (the order scripts/suite
+# always wrote), then any other key found in the results, sorted by name.
+KNOWN_PARAMS = ["parts", "workers", "n", "parent_mib", "api", "exe", "bytes", "cpus", "wait", "store", "mix"]
+
+
+def split_aggregate(name, aggregate_name=None):
+    """(name without its aggregate suffix, the aggregate or None). Without
+    `aggregate_name` (a row's own), only Google Benchmark's built-in aggregates
+    are recognised: 'x/n:8_mean' -> ('x/n:8', 'mean')."""
+    for aggregate in ([aggregate_name] if aggregate_name else AGGREGATES):
+        if name.endswith(f"_{aggregate}"):
+            return name[:-len(aggregate) - 1], aggregate
+    return name, None
+
+
+def base_name(run_name):
+    """The name without Google Benchmark's trailing suffixes (/min_time:X,
+    /iterations:N, /real_time, ...: latency benchmarks run a fixed number of round
+    trips, which names them /iterations:N) and without an aggregate's _mean, ...;
+    empty parts (a doubled '/') are dropped."""
+    parts = [part for part in split_aggregate(run_name)[0].split("/") if part]
+    while len(parts) > 1 and (parts[-1] in GB_FLAG_SUFFIXES or parts[-1].startswith(GB_VALUE_SUFFIXES)):
+        parts.pop()
+    return "/".join(parts)
+
+
 def parse_name(run_name):
     """'create/fork/workers:4/parent_mib:0/real_time' -> ('create', 'fork', {'workers': '4', 'parent_mib': '0'}).
-    Parts without ':' after the back-end (a mechanism, 'latency') go into params['parts']."""
-    parts = [part for part in base_name(run_name).split("/")]
+    Parts without ':' after the back-end (a mechanism, 'latency') go into params['parts'], joined by '/'.
+    Values stay text; a key given twice keeps its last value. Raises ValueError for a name that is not text."""
+    if not isinstance(run_name, str):
+        raise ValueError(f"{run_name!r} is not a benchmark name")
+    parts = base_name(run_name).split("/")
     scenario = parts[0]
     backend = parts[1] if len(parts) > 1 and ":" not in parts[1] else ""
-    params = {}
+    params, words = {}, []
     for part in parts[2:] if backend else parts[1:]:
         if ":" in part:
             key, value = part.split(":", 1)
             params[key] = value
         else:
-            params.setdefault("parts", []).append(part)
-    if "parts" in params:
-        params["parts"] = "/".join(params["parts"])
+            words.append(part)
+    if words:
+        params["parts"] = "/".join(words)
     return scenario, backend, params
 
 
-def base_name(run_name):
-    """The name without Google Benchmark's /min_time:X, /iterations:N and /real_time suffixes (latency
-    benchmarks run a fixed number of round trips, which names them /iterations:N)."""
-    return "/".join(part for part in run_name.split("/")
-                    if part != "real_time" and not part.startswith(("min_time:", "iterations:")))
+def name_words(params):
+    """The bare words of a parsed name (params['parts']) as a list: ['shm_ring', 'latency']."""
+    return params["parts"].split("/") if params.get("parts") else []
 
 
 def row_name(row):
     return base_name(row.get("run_name", row["name"]))
+
+
+def row_params(row):
+    """parse_name of a results row, by its run_name (an aggregate's carries no _mean)."""
+    name = row.get("run_name") or split_aggregate(row["name"], row.get("aggregate_name"))[0]
+    return parse_name(name)
+
+
+def param_columns(rows):
+    """The parameter keys found in the rows' names: KNOWN_PARAMS first, in that
+    order, then any other key, sorted."""
+    found = {key for row in rows for key in row_params(row)[2]}
+    return [key for key in KNOWN_PARAMS if key in found] + sorted(found - set(KNOWN_PARAMS))
+
+
+def numeric_key(text):
+    """Sorts values numerically ('2' before '16'); those that are not numbers after, by text."""
+    try:
+        return (0, float(text), text)
+    except ValueError:
+        return (1, 0.0, text)
+
+
+def sweep(names, scenario, key, **fixed):
+    """The values (text, sorted numerically) that parameter `key` takes among the
+    benchmarks of `scenario` whose parameters include `fixed` (a value of None:
+    the parameter is absent). `names`: any iterable of names, such as medians()."""
+    values = set()
+    for name in names:
+        s, _, params = parse_name(name)
+        if s == scenario and key in params and all(
+                (key_ not in params) if value is None else params.get(key_) == str(value)
+                for key_, value in fixed.items()):
+            values.add(params[key])
+    return sorted(values, key=numeric_key)
+
+
+CSV_FIXED = {"family_index", "per_family_instance_index", "repetitions", "repetition_index", "threads",
+             "iterations", "real_time", "cpu_time"}
+
+
+def csv_table(data):
+    """(columns, rows) of the results flattened for a CSV: one row per benchmark
+    row (every repetition and every aggregate), the name parsed into scenario,
+    back-end and one column per parameter key found (param_columns), then the
+    counters (every numeric field bench added, sorted)."""
+    benchmarks = data["benchmarks"]
+    counters = sorted({key for row in benchmarks for key, value in row.items()
+                       if isinstance(value, (int, float)) and key not in CSV_FIXED})
+    columns = (["name", "scenario", "backend", *param_columns(benchmarks), "run_type", "aggregate_name",
+                "repetition_index", "iterations", "real_time", "cpu_time", "time_unit", *counters, "label",
+                "error_message"])
+    rows = []
+    for row in benchmarks:
+        scenario, backend, params = row_params(row)
+        rows.append({**row, "scenario": scenario, "backend": backend, **params})
+    return columns, rows
 
 
 def is_repetition(row):
@@ -304,21 +400,37 @@ def git_revision(root):
     return head.stdout.strip(), dirty
 
 
-RESULTS_STAMP = re.compile(r"-(\d{8}-\d{6})(-quick)?$")
+def run_date(path):
+    """The date in a results file's context as a POSIX timestamp, or None when the
+    file is not readable JSON or its context has no ISO 8601 date (a date without
+    a UTC offset is read as local time, as Google Benchmark writes it)."""
+    try:
+        context = json.loads(Path(path).read_text()).get("context", {})
+        return datetime.fromisoformat(context["date"]).timestamp()
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, AttributeError, KeyError, TypeError):
+        return None
+
+
+def is_quick(path):
+    """A --quick run: scripts/suite names it *-quick.json (and records it in its context)."""
+    return Path(path).stem.endswith("-quick")
 
 
 def newest_full_run(directory):
-    """The newest full (non-quick) results JSON in `directory`, by the date and
-    time in its name (<host>-YYYYmmdd-HHMMSS.json), then by modification time:
-    never by host name, so a new run on another host wins over an old one."""
-    def when(path):
-        stamp = RESULTS_STAMP.search(path.stem)
-        return (stamp.group(1) if stamp else "", path.stat().st_mtime)
-
-    runs = [p for p in Path(directory).glob("*.json") if not p.stem.endswith("-quick")]
+    """The one rule for "which results file" when a script is given none: the
+    full (non-quick) results JSON in `directory` with the newest date in its
+    context, never by its file name (a host name sorts before a date) or its
+    modification time (a checkout sets that); equal dates by file name, and files
+    without a readable date after every dated one."""
+    runs = [p for p in Path(directory).glob("*.json") if not is_quick(p)]
     if not runs:
         fail(f"no {directory}/*.json to read: run scripts/suite first, or name a file")
-    return max(runs, key=when)
+
+    def newest_first(path):
+        date = run_date(path)
+        return (date is not None, date or 0.0, path.name)
+
+    return max(runs, key=newest_first)
 
 
 def check_output_file(path):
