@@ -19,6 +19,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 import results_lib as rl  # noqa: E402
+# The unit tests of results_lib and crossover, run by the same ctest entry (result_scripts).
+from test_results_lib import (CrossoverTest, CsvTest, NewestRunTest, ParseNameTest,  # noqa: E402,F401
+                              SweepTest)
 
 
 def run(script, *args, timeout=120):
@@ -523,8 +526,10 @@ class MachineCheckTest(ScratchTest):
 
 class ResultsLibTest(ScratchTest):
     def test_the_newest_run_is_picked_by_its_date_not_its_host_name(self):
-        for name in ["zz-host-20261125-200729.json", "aa-host-20261127-090000.json", "mm-20261126-120000-quick.json"]:
-            self.results(name, repetitions("create/fork/workers:4", SPREAD))
+        for name, date in [("zz-host-20261125-200729.json", "2026-11-25T20:07:29+00:00"),
+                           ("aa-host-20261127-090000.json", "2026-11-27T09:00:00+00:00"),
+                           ("mm-20261128-120000-quick.json", "2026-11-28T12:00:00+00:00")]:
+            self.results(name, repetitions("create/fork/workers:4", SPREAD), date=date)
         self.assertEqual(rl.newest_full_run(self.scratch).name, "aa-host-20261127-090000.json")
 
     def test_revision_text(self):
