@@ -50,7 +50,7 @@ WorkerMemory measure_worker_memory(Backend backend, unsigned workers, std::span<
     } else {
         const bool forked = backend == Backend::fork;
         task = {.name = {}, .args = {}, .function = [&gate, forked, shared_buffer] {
-                    if (forked) gate.close_parent_ends_in_child();
+                    if (forked) gate.disown_in_forked_child();
                     touch_stack(touched_stack_bytes);
                     write_every_page(shared_buffer);
                     WorkerGate::arrive_and_wait(gate.ready_fd(), gate.release_fd());

@@ -40,7 +40,7 @@ PeerSession::PeerSession(const SessionOptions& options) {
         const bool forked = options.backend == Backend::fork;
         const PeerOptions peer_options = options.peer;
         task = {.name = {}, .args = {}, .function = [peer, parent, forked, peer_options] {
-                    if (forked) parent->abandon_in_forked_child();
+                    if (forked) parent->disown_in_forked_child();
                     return run_peer(*peer, peer_options);
                 }};
     }
