@@ -36,10 +36,10 @@ ProcessMemory read_process_memory(pid_t pid) {
     return memory;
 }
 
-WorkerMemory measure_worker_memory(Backend backend, unsigned workers, std::span<std::byte> shared_buffer) {
+WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers, std::span<std::byte> shared_buffer) {
+    const Backend backend = launcher.backend();
     if (runs_worker_executable(backend) && !shared_buffer.empty())
         throw std::invalid_argument("a spawned worker has no parent buffer to write");
-    const Launcher launcher(backend);
     WorkerGate gate;
     const ProcessMemory before = read_process_memory(0);
     std::vector<std::unique_ptr<RunningWorker>> running;

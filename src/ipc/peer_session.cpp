@@ -18,7 +18,7 @@ bool child_running(pid_t pid) {
 }  // namespace
 
 PeerSession::PeerSession(const SessionOptions& options) {
-    const Launcher launcher(options.backend);
+    const Launcher launcher(options.backend, options.worker_executable);
     // A process peer is watched through its pid, known once it has started.
     auto peer_pid = std::make_shared<pid_t>(-1);
     PeerAlive alive;
