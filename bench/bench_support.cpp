@@ -2,13 +2,18 @@
 
 namespace tvp::bench {
 
-std::string benchmark_name(std::initializer_list<std::string_view> parts) {
-    std::string name;
-    for (std::string_view part : parts) {
-        if (!name.empty()) name += '/';
-        name += part;
-    }
-    return name;
+BenchmarkName::BenchmarkName(std::string_view scenario, std::string_view variant) {
+    name_.append(scenario).append("/").append(variant);
+}
+
+BenchmarkName& BenchmarkName::param(std::string_view key, std::string_view value) {
+    name_.append("/").append(key).append(":").append(value);
+    return *this;
+}
+
+BenchmarkName& BenchmarkName::word(std::string_view part) {
+    name_.append("/").append(part);
+    return *this;
 }
 
 void report_verified(benchmark::State& state, std::uint64_t verified_iterations) {

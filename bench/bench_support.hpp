@@ -4,9 +4,9 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <exception>
-#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -14,12 +14,28 @@
 
 namespace tvp::bench {
 
-// "scenario/backend/key:value/...": joins the parts with '/'.
-std::string benchmark_name(std::initializer_list<std::string_view> parts);
-// "key:value"
-std::string param(std::string_view key, auto value) {
-    return std::string(key) + ":" + std::to_string(value);
-}
+// The one grammar of benchmark names, which scripts/results_lib.py parses back:
+// "scenario/variant" (the variant is a back-end or a baseline's name), then
+// parts joined by '/': parameters "key:value", or bare words (a mechanism,
+// "latency"). Every scenario builds its names here, e.g.
+//     BenchmarkName("sumsq", "fork").param("workers", 4).param("n", 1000).str()
+//     == "sumsq/fork/workers:4/n:1000"
+class BenchmarkName {
+public:
+    BenchmarkName(std::string_view scenario, std::string_view variant);
+    // "key:value"
+    BenchmarkName& param(std::string_view key, std::string_view value);
+    template <std::integral Integer>
+    BenchmarkName& param(std::string_view key, Integer value) {
+        return param(key, std::to_string(value));
+    }
+    // A part without a key.
+    BenchmarkName& word(std::string_view part);
+    const std::string& str() const { return name_; }
+
+private:
+    std::string name_;
+};
 
 // Runs the benchmark body; an exception becomes SkipWithError with its message,
 // so a failure is reported as an error, never as a fast number.

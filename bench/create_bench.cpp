@@ -5,6 +5,8 @@
 #include <spawn.h>
 
 #include <filesystem>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "bench_support.hpp"
@@ -41,11 +43,11 @@ void start_and_join_idle_workers(const Launcher& launcher, unsigned workers) {
     require_success(statuses);
 }
 
-void create_workers(benchmark::State& state, Backend backend, Api api, unsigned workers, std::size_t parent_mib,
-                    std::filesystem::path worker_executable) {
+void create_workers(benchmark::State& state, const Launcher& launcher, Api api, unsigned workers,
+                    std::size_t parent_mib) {
     run_or_skip(state, [&] {
+        const Backend backend = launcher.backend();
         TouchedMemory parent(parent_mib);
-        const Launcher launcher(backend, worker_executable);
         // The chapter's Process(target=f): a function for threads and fork, the
         // named task "noop" for the spawned back-ends.
         Task idle{.name = "noop", .args = {}, .function = {}};
@@ -150,49 +152,45 @@ benchmark::internal::Benchmark* configure(benchmark::internal::Benchmark* benchm
 }  // namespace
 
 void register_create_benchmarks(const SuiteOptions& options) {
-    const std::filesystem::path worker = options.worker_executable.empty() ? default_worker_executable()
-                                                                            : options.worker_executable;
     const std::filesystem::path bench_itself = std::filesystem::read_symlink("/proc/self/exe");
     // The raw baseline always runs the static no-op built beside bench, whatever --worker_exe says.
     const std::filesystem::path noop_program = bench_itself.parent_path() / "noop_static";
 
-    auto register_backend = [&](Backend backend, Api api, unsigned workers, std::size_t mib, std::string suffix = {},
-                                std::filesystem::path executable = {}) {
-        std::string name = benchmark_name({"create", to_string(backend), param("workers", workers),
-                                           param("parent_mib", mib)});
-        if (api == Api::worker_class) name += "/api:class";
-        name += suffix;
-        configure(benchmark::RegisterBenchmark(name.c_str(), create_workers, backend, api, workers, mib,
-                                               executable.empty() ? worker : executable));
+    // `launcher` is the suite's for `backend`, unless a variant names its own executable.
+    auto register_backend = [&](Backend backend, Api api, unsigned workers, std::size_t mib,
+                                std::optional<Launcher> launcher = std::nullopt) {
+        BenchmarkName name("create", to_string(backend));
+        name.param("workers", workers).param("parent_mib", mib);
+        if (api == Api::worker_class) name.param("api", "class");
+        if (launcher) name.param("exe", "bench");
+        configure(benchmark::RegisterBenchmark(name.str().c_str(), create_workers,
+                                               launcher.value_or(options.launcher(backend)), api, workers, mib));
+    };
+    auto raw_name = [](std::string_view baseline, unsigned workers, std::size_t mib) {
+        return BenchmarkName("create", baseline).param("workers", workers).param("parent_mib", mib).str();
     };
 
     for (unsigned workers : worker_counts) {
         for (Backend backend : all_backends) register_backend(backend, Api::function, workers, 0);
-        configure(benchmark::RegisterBenchmark(
-            benchmark_name({"create", "raw_pthread", param("workers", workers), "parent_mib:0"}).c_str(), raw_pthread,
-            workers));
-        configure(benchmark::RegisterBenchmark(
-            benchmark_name({"create", "raw_fork", param("workers", workers), "parent_mib:0"}).c_str(), raw_fork,
-            workers, std::size_t{0}));
-        configure(benchmark::RegisterBenchmark(
-            benchmark_name({"create", "raw_posix_spawn", param("workers", workers), "parent_mib:0"}).c_str(),
-            raw_posix_spawn, workers, std::size_t{0}, noop_program));
+        configure(benchmark::RegisterBenchmark(raw_name("raw_pthread", workers, 0).c_str(), raw_pthread, workers));
+        configure(
+            benchmark::RegisterBenchmark(raw_name("raw_fork", workers, 0).c_str(), raw_fork, workers, std::size_t{0}));
+        configure(benchmark::RegisterBenchmark(raw_name("raw_posix_spawn", workers, 0).c_str(), raw_posix_spawn,
+                                               workers, std::size_t{0}, noop_program));
     }
     for (std::size_t mib : parent_sizes_mib) {
         for (Backend backend : all_backends) register_backend(backend, Api::function, parent_sweep_workers, mib);
-        const std::string workers = param("workers", parent_sweep_workers);
-        configure(benchmark::RegisterBenchmark(
-            benchmark_name({"create", "raw_fork", workers, param("parent_mib", mib)}).c_str(), raw_fork,
-            parent_sweep_workers, mib));
-        configure(benchmark::RegisterBenchmark(
-            benchmark_name({"create", "raw_posix_spawn", workers, param("parent_mib", mib)}).c_str(),
-            raw_posix_spawn, parent_sweep_workers, mib, noop_program));
+        configure(benchmark::RegisterBenchmark(raw_name("raw_fork", parent_sweep_workers, mib).c_str(), raw_fork,
+                                               parent_sweep_workers, mib));
+        configure(benchmark::RegisterBenchmark(raw_name("raw_posix_spawn", parent_sweep_workers, mib).c_str(),
+                                               raw_posix_spawn, parent_sweep_workers, mib, noop_program));
     }
     // The chapter's second example: a Worker subclass overriding run().
     for (Backend backend : all_backends) register_backend(backend, Api::worker_class, parent_sweep_workers, 0);
     // Re-executing the big, dynamically linked bench binary instead of the lean
     // worker: what spawning costs when the child must load Google Benchmark & co.
-    register_backend(Backend::posix_spawn, Api::function, parent_sweep_workers, 0, "/exe:bench", bench_itself);
+    register_backend(Backend::posix_spawn, Api::function, parent_sweep_workers, 0,
+                     Launcher(Backend::posix_spawn, bench_itself));
 }
 
 }  // namespace tvp::bench

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -117,7 +118,7 @@ void measure_throughput(benchmark::State& state, PeerSession& session, std::size
     state.SetBytesProcessed(messages * static_cast<std::int64_t>(payload_bytes));
 }
 
-void ipc_benchmark(benchmark::State& state, IpcCase ipc_case) {
+void ipc_benchmark(benchmark::State& state, IpcCase ipc_case, std::filesystem::path worker_executable) {
     run_or_skip(state, [&] {
         if (ipc_case.placement == Placement::cross && usable_cpus() < 2)
             throw std::runtime_error("cpus:cross needs two CPUs, this process may use one");
@@ -128,7 +129,7 @@ void ipc_benchmark(benchmark::State& state, IpcCase ipc_case) {
                                   .ack_every = batch,
                                   .cpu = peer_cpu(ipc_case.placement)};
         PeerSession session({.backend = ipc_case.backend, .mechanism = ipc_case.mechanism, .wait = ipc_case.wait,
-                             .peer = options});
+                             .peer = options, .worker_executable = worker_executable});
         const double cpu_before = process_and_children_cpu_seconds();
         if (ipc_case.mode == Mode::latency)
             measure_latency(state, session, ipc_case.payload_bytes);
@@ -196,11 +197,10 @@ void memcpy_bandwidth(benchmark::State& state, std::size_t bytes) {
 }
 
 std::string case_name(const IpcCase& c) {
-    std::string name = benchmark_name({c.scenario, to_string(c.backend), to_string(c.mechanism),
-                                       param("bytes", c.payload_bytes), std::string("cpus:") + to_string(c.placement)});
-    if (offers_wait_modes(c.mechanism) || c.mechanism == Mechanism::spsc)
-        name += std::string("/wait:") + std::string(to_string(c.wait));
-    return name + (c.mode == Mode::latency ? "/latency" : "/throughput");
+    BenchmarkName name(c.scenario, to_string(c.backend));
+    name.word(to_string(c.mechanism)).param("bytes", c.payload_bytes).param("cpus", to_string(c.placement));
+    if (offers_wait_modes(c.mechanism) || c.mechanism == Mechanism::spsc) name.param("wait", to_string(c.wait));
+    return name.word(c.mode == Mode::latency ? "latency" : "throughput").str();
 }
 
 // POSIX message queues take messages up to msgsize_max bytes (8192 by default),
@@ -213,14 +213,15 @@ std::size_t posix_mq_message_limit() {
 }
 
 // Latency runs are sized by round trips (enough for their percentiles), not by time.
-void register_case(const IpcCase& ipc_case, std::uint64_t round_trips) {
+void register_case(const IpcCase& ipc_case, const SuiteOptions& options) {
     static const std::size_t mq_limit = posix_mq_message_limit();
     if (ipc_case.mechanism == Mechanism::posix_mq && ipc_case.payload_bytes + sizeof(MessageHeader) > mq_limit) return;
-    auto* registered = benchmark::RegisterBenchmark(case_name(ipc_case).c_str(), ipc_benchmark, ipc_case)
+    auto* registered = benchmark::RegisterBenchmark(case_name(ipc_case).c_str(), ipc_benchmark, ipc_case,
+                                                    options.worker_executable)
                            ->UseRealTime()
                            ->Unit(benchmark::kMicrosecond);
     if (ipc_case.mode == Mode::latency)
-        registered->Iterations(static_cast<benchmark::IterationCount>(round_trips));
+        registered->Iterations(static_cast<benchmark::IterationCount>(options.round_trips));
     else
         registered->MinTime(ipc_min_time);
 }
@@ -239,20 +240,24 @@ void register_ipc_benchmarks(const SuiteOptions& options) {
                         if (!available(backend, mechanism)) continue;
                         if (offers_wait_modes(mechanism)) {
                             for (WaitMode wait : {WaitMode::spin, WaitMode::block})
-                                register_case({"queue", backend, mechanism, wait, bytes, placement, mode}, options.round_trips);
+                                register_case({"queue", backend, mechanism, wait, bytes, placement, mode}, options);
                         } else {
                             const WaitMode wait = mechanism == Mechanism::spsc ? WaitMode::spin : WaitMode::block;
-                            register_case({"queue", backend, mechanism, wait, bytes, placement, mode}, options.round_trips);
+                            register_case({"queue", backend, mechanism, wait, bytes, placement, mode}, options);
                         }
                     }
                     for (Mechanism mechanism : pipe_mechanisms)
-                        register_case({"pipe", backend, mechanism, WaitMode::block, bytes, placement, mode}, options.round_trips);
+                        register_case({"pipe", backend, mechanism, WaitMode::block, bytes, placement, mode}, options);
                 }
 
     for (Placement placement : placements)
         benchmark::RegisterBenchmark(
-            benchmark_name({"ipc_baseline", "thread", "atomic_pingpong", "bytes:8",
-                            std::string("cpus:") + to_string(placement), "latency"})
+            BenchmarkName("ipc_baseline", "thread")
+                .word("atomic_pingpong")
+                .param("bytes", sizeof(std::uint64_t))
+                .param("cpus", to_string(placement))
+                .word("latency")
+                .str()
                 .c_str(),
             atomic_pingpong, placement)
             ->UseRealTime()
@@ -260,7 +265,12 @@ void register_ipc_benchmarks(const SuiteOptions& options) {
             ->MinTime(ipc_min_time);
     for (std::size_t bytes : message_sizes)
         benchmark::RegisterBenchmark(
-            benchmark_name({"ipc_baseline", "thread", "memcpy", param("bytes", bytes), "cpus:any", "throughput"})
+            BenchmarkName("ipc_baseline", "thread")
+                .word("memcpy")
+                .param("bytes", bytes)
+                .param("cpus", to_string(Placement::any))
+                .word("throughput")
+                .str()
                 .c_str(),
             memcpy_bandwidth, bytes)
             ->Unit(benchmark::kMicrosecond)

@@ -74,9 +74,9 @@ void timed_runs(benchmark::State& state, const Launcher& launcher, unsigned work
     report_verified(state, verified_runs);
 }
 
-void manager_benchmark(benchmark::State& state, Backend backend, Store store, unsigned workers, Mix mix) {
+void manager_benchmark(benchmark::State& state, const Launcher& launcher, Store store, unsigned workers, Mix mix) {
     run_or_skip(state, [&] {
-        const Launcher launcher(backend);
+        const Backend backend = launcher.backend();
         const std::uint64_t operations = operations_for(store);
         const bool spawned = runs_worker_executable(backend);
         const std::string mix_name(to_string(mix));
@@ -124,7 +124,7 @@ void manager_benchmark(benchmark::State& state, Backend backend, Store store, un
 
 }  // namespace
 
-void register_manager_benchmarks(const SuiteOptions&) {
+void register_manager_benchmarks(const SuiteOptions& options) {
     constexpr unsigned worker_counts[] = {1, 2, 4, 8};
     for (Mix mix : {Mix::write, Mix::read90})
         for (unsigned workers : worker_counts)
@@ -132,11 +132,13 @@ void register_manager_benchmarks(const SuiteOptions&) {
                 const std::vector<Store> stores =
                     backend == Backend::thread ? std::vector<Store>{Store::memory} : std::vector<Store>{Store::shm, Store::server};
                 for (Store store : stores)
-                    benchmark::RegisterBenchmark(
-                        benchmark_name({"manager", to_string(backend), std::string("store:") + to_string(store),
-                                        param("workers", workers), std::string("mix:") + std::string(to_string(mix))})
-                            .c_str(),
-                        manager_benchmark, backend, store, workers, mix)
+                    benchmark::RegisterBenchmark(BenchmarkName("manager", to_string(backend))
+                                                     .param("store", to_string(store))
+                                                     .param("workers", workers)
+                                                     .param("mix", to_string(mix))
+                                                     .str()
+                                                     .c_str(),
+                                                 manager_benchmark, options.launcher(backend), store, workers, mix)
                         ->UseRealTime()
                         ->Unit(benchmark::kMillisecond);
             }

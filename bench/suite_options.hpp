@@ -6,6 +6,9 @@
 #include <variant>
 #include <vector>
 
+#include "backend.hpp"
+#include "launcher.hpp"
+
 namespace tvp::bench {
 
 // Round trips per latency repetition: p99 needs 1,000 samples, p99.9 10,000.
@@ -17,6 +20,9 @@ struct SuiteOptions {
     std::vector<std::uint64_t> sumsq_n;       // empty: the default sweep
     std::vector<unsigned> sumsq_workers;      // empty: the default sweep
     std::uint64_t round_trips = default_round_trips;  // per latency repetition
+
+    // What every scenario starts its workers with: this back-end, the suite's worker program.
+    Launcher launcher(Backend backend) const { return Launcher(backend, worker_executable); }
 };
 
 struct ParsedCommandLine {

@@ -42,12 +42,12 @@ std::string wrong_sum_message(std::uint64_t n, uint128 got, uint128 expected) {
 // there are at least 5 and 0.1 s has passed, and their median; once per
 // process, then kept. So every row carries both counters, and their values do
 // not depend on which benchmarks the filter kept or how they were interleaved.
+// Keyed by back-end: every launcher of a run starts the same worker program.
 using RunKey = std::tuple<Backend, unsigned, std::uint64_t>;
-double reference_seconds(Backend backend, unsigned workers, std::uint64_t n, uint128 expected) {
+double reference_seconds(const Launcher& launcher, unsigned workers, std::uint64_t n, uint128 expected) {
     static std::map<RunKey, double> measured;
-    const RunKey key{backend, workers, n};
+    const RunKey key{launcher.backend(), workers, n};
     if (auto found = measured.find(key); found != measured.end()) return found->second;
-    const Launcher launcher(backend);
     ParallelSumOfSquares reference(launcher, workers);
     auto timed_run = [&] {
         const auto start = std::chrono::steady_clock::now();
@@ -67,13 +67,13 @@ double reference_seconds(Backend backend, unsigned workers, std::uint64_t n, uin
     return measured[key] = runs[runs.size() / 2];
 }
 
-void parallel_sum(benchmark::State& state, Backend backend, unsigned workers, std::uint64_t n) {
+void parallel_sum(benchmark::State& state, const Launcher& launcher, unsigned workers, std::uint64_t n) {
     run_or_skip(state, [&] {
-        const Launcher launcher(backend);
         ParallelSumOfSquares parallel(launcher, workers);
         const uint128 expected = *sum_of_squares_closed_form(n);
-        const double single_seconds = reference_seconds(backend, 1, n, expected);
-        const double thread_seconds = reference_seconds(Backend::thread, workers, n, expected);
+        const double single_seconds = reference_seconds(launcher, 1, n, expected);
+        // Threads start no program: the worker executable plays no part here.
+        const double thread_seconds = reference_seconds(Launcher(Backend::thread), workers, n, expected);
 
         LoopMeter meter;
         std::uint64_t verified = 0;
@@ -135,16 +135,16 @@ void register_sumsq_benchmarks(const SuiteOptions& options) {
     const std::pair<const char*, Kernel> kernels[] = {{"naive", sum_of_squares_naive}, {"fast", sum_of_squares}};
     for (std::uint64_t n : default_sweep ? std::span<const std::uint64_t>(kernel_n) : std::span<const std::uint64_t>())
         for (auto [variant, kernel] : kernels)
-            benchmark::RegisterBenchmark(benchmark_name({"sumsq_kernel", variant, param("n", n)}).c_str(), kernel_loop,
-                                         kernel, n)
+            benchmark::RegisterBenchmark(BenchmarkName("sumsq_kernel", variant).param("n", n).str().c_str(),
+                                         kernel_loop, kernel, n)
                 ->Unit(benchmark::kMillisecond);
 
     for (std::uint64_t n : sizes)
         for (unsigned workers : worker_counts)
             for (Backend backend : all_backends)
                 benchmark::RegisterBenchmark(
-                    benchmark_name({"sumsq", to_string(backend), param("workers", workers), param("n", n)}).c_str(),
-                    parallel_sum, backend, workers, n)
+                    BenchmarkName("sumsq", to_string(backend)).param("workers", workers).param("n", n).str().c_str(),
+                    parallel_sum, options.launcher(backend), workers, n)
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond);
 }

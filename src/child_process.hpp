@@ -21,7 +21,9 @@ public:
     ~ChildProcess() { kill_and_reap(); }
 
     pid_t pid() const { return pid_; }
-    bool running() const { return pid_ > 0; }
+    // True from construction with a pid until wait() or kill_and_reap() has
+    // reaped it (or given it up); false for a default-constructed or moved-from one.
+    bool holds_unwaited_child() const { return pid_ > 0; }
     // Blocks until the child ends (retrying on EINTR) and reaps it. Throws
     // std::system_error if it cannot (the child is then no longer ours).
     ExitStatus wait();

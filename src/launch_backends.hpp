@@ -1,8 +1,13 @@
 #pragma once
 // One start function per back-end; Launcher::start() picks among them.
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "child_process.hpp"
 #include "launcher.hpp"
 
 namespace tvp::detail {
@@ -16,12 +21,6 @@ std::unique_ptr<RunningWorker> start_boost_process(const std::filesystem::path& 
 std::function<int()> in_process_entry(const Task& task);
 // argv for the worker executable: executable, task name, arguments.
 std::vector<std::string> worker_command_line(const std::filesystem::path& executable, const Task& task);
-
-}  // namespace tvp::detail
-
-#include "child_process.hpp"
-
-namespace tvp::detail {
 
 // A worker that is a child process started by fork() or posix_spawn().
 class ChildProcessWorker : public RunningWorker {

@@ -1,10 +1,10 @@
 #pragma once
 // One way to start a worker, whatever the back-end: Launcher::start() runs a
 // Task and returns a handle whose join() waits for it and says how it ended.
-#include <filesystem>
-#include <functional>
 #include <sys/types.h>
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -59,10 +59,6 @@ private:
 std::filesystem::path default_worker_executable();
 // What every Launcher built without an explicit executable starts, in every scenario.
 void set_default_worker_executable(std::filesystem::path program);
-
-}  // namespace tvp
-
-namespace tvp {
 
 // Starts every task, then joins every worker, as the chapter does. After all
 // have been joined, throws std::runtime_error naming the first worker that did

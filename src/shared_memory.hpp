@@ -32,8 +32,8 @@ public:
     // Removes the name now and keeps the mapping: once every peer has mapped
     // the segment, nothing is left in /dev/shm even if a process dies later.
     void unlink_name() noexcept;
-    // In a forked child: this copy must not remove the parent's name.
-    void forget_ownership() noexcept { unlink_on_release_ = false; }
+    // In a forked child: this copy disowns the parent's name and never removes it.
+    void disown_in_forked_child() noexcept { unlink_on_release_ = false; }
 
 private:
     SharedMemory(void* address, std::size_t size, std::string name, bool unlink_on_release)

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers that turn a failed system call into std::system_error with errno and
-// a description of what was attempted (DESIGN.md: src/ throws, bench/ reports).
+// a description of what was attempted. The split: code in src/ throws, and the
+// benchmarks in bench/ catch and report (SkipWithError), never a made-up number.
 #include <string>
 #include <system_error>
 

@@ -4,9 +4,12 @@
 // with the arguments it got on the command line. The built-in tasks are compiled
 // into the worker executable and the bench binary alike.
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "number_parsing.hpp"
 
 namespace tvp {
 
@@ -31,14 +34,6 @@ int run_task_from_command_line(int argc, const char* const* argv);
 
 inline constexpr int exit_unknown_task = 64;   // EX_USAGE
 inline constexpr int exit_task_threw = 70;     // EX_SOFTWARE
-
-}  // namespace tvp
-
-#include <stdexcept>
-
-#include "number_parsing.hpp"
-
-namespace tvp {
 
 // Argument `index` of a task as an integer; throws std::invalid_argument naming it.
 template <class Integer>

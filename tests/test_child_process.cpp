@@ -27,7 +27,7 @@ pid_t fork_child(int exit_code, unsigned sleep_seconds = 0) {
 TEST_F(ChildProcessTest, WaitReturnsTheExitCode) {
     ChildProcess child(fork_child(7));
     EXPECT_EQ(child.wait(), ExitStatus::exited(7));
-    EXPECT_FALSE(child.running());
+    EXPECT_FALSE(child.holds_unwaited_child());
 }
 
 TEST_F(ChildProcessTest, WaitTwiceIsAnError) {
@@ -55,7 +55,7 @@ TEST_F(ChildProcessTest, AnAbandonedChildThatHasEndedIsReaped) {
     siginfo_t info{};
     ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT);  // ended, not reaped
     child.kill_and_reap();
-    EXPECT_FALSE(child.running());
+    EXPECT_FALSE(child.holds_unwaited_child());
     // TearDown checks that no zombie is left.
 }
 
@@ -78,7 +78,7 @@ TEST_F(ChildProcessTest, AFailedWaitForgetsThePid) {
     SigchldIgnored ignored;
     ChildProcess child(fork_child(0));
     EXPECT_THROW(child.wait(), std::system_error);
-    EXPECT_FALSE(child.running()) << "the pid may be anybody's now: it must never be signalled";
+    EXPECT_FALSE(child.holds_unwaited_child()) << "the pid may be anybody's now: it must never be signalled";
 }
 
 // A process that is not our child (our child's child) stands for whatever

@@ -66,9 +66,9 @@ std::optional<std::string> would_not_fit(Backend backend, unsigned workers) {
     return std::nullopt;
 }
 
-IoBoundRun run_io_bound(Backend backend, unsigned workers, unsigned waits_per_worker,
+IoBoundRun run_io_bound(const Launcher& launcher, unsigned workers, unsigned waits_per_worker,
                         std::chrono::microseconds period) {
-    const Launcher launcher(backend);
+    const Backend backend = launcher.backend();
     // The workers count the waits they complete here: what is reported is what happened.
     const SharedMemory counter = runs_worker_executable(backend) ? SharedMemory::create_named(sizeof(std::uint64_t))
                                                                  : SharedMemory::create_anonymous(sizeof(std::uint64_t));

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "backend.hpp"
+#include "launcher.hpp"
 
 namespace tvp::claims {
 
@@ -17,7 +18,7 @@ struct IoBoundRun {
     std::uint64_t waits = 0;  // completed
 };
 
-IoBoundRun run_io_bound(Backend backend, unsigned workers, unsigned waits_per_worker,
+IoBoundRun run_io_bound(const Launcher& launcher, unsigned workers, unsigned waits_per_worker,
                         std::chrono::microseconds period);
 
 // Why `workers` workers of this back-end would not fit this machine

@@ -60,8 +60,8 @@ bool sum_is_correct(std::span<const PartialSum> slots, std::uint64_t n) {
     return !slots.empty() && expected && total == *expected;
 }
 
-IsolationRun crash_a_process(Backend backend, unsigned workers, std::uint64_t n, Failure failure) {
-    const Launcher launcher(backend);
+IsolationRun crash_a_process(const Launcher& launcher, unsigned workers, std::uint64_t n, Failure failure) {
+    const Backend backend = launcher.backend();
     SharedMemory shared = SharedMemory::create_named(workers * sizeof(PartialSum));
     const std::span<PartialSum> slots{shared.as<PartialSum>(), workers};
     const std::vector<IndexRange> ranges = split_work(n, workers);
@@ -168,10 +168,10 @@ IsolationRun crash_a_thread(unsigned workers, std::uint64_t n, Failure failure) 
 
 }  // namespace
 
-IsolationRun crash_one_worker(Backend backend, unsigned workers, std::uint64_t n, Failure failure) {
+IsolationRun crash_one_worker(const Launcher& launcher, unsigned workers, std::uint64_t n, Failure failure) {
     if (workers < 2) throw std::invalid_argument("isolation needs at least 2 workers: one crashes, others work");
-    return backend == Backend::thread ? crash_a_thread(workers, n, failure)
-                                      : crash_a_process(backend, workers, n, failure);
+    return launcher.backend() == Backend::thread ? crash_a_thread(workers, n, failure)
+                                                 : crash_a_process(launcher, workers, n, failure);
 }
 
 }  // namespace tvp::claims

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "backend.hpp"
+#include "launcher.hpp"
 
 namespace tvp::claims {
 
@@ -27,6 +28,7 @@ enum class Failure { crash, exit_code };
 // The sum of squares below n on `workers` workers, one of which fails. Throws
 // if the work cannot be completed after it (for threads: the sandbox that
 // redoes it failed, e.g. because a thread could not start).
-IsolationRun crash_one_worker(Backend backend, unsigned workers, std::uint64_t n, Failure failure = Failure::crash);
+IsolationRun crash_one_worker(const Launcher& launcher, unsigned workers, std::uint64_t n,
+                              Failure failure = Failure::crash);
 
 }  // namespace tvp::claims

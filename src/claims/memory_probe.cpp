@@ -36,10 +36,10 @@ ProcessMemory read_process_memory(pid_t pid) {
     return memory;
 }
 
-WorkerMemory measure_worker_memory(Backend backend, unsigned workers, std::span<std::byte> shared_buffer) {
+WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers, std::span<std::byte> shared_buffer) {
+    const Backend backend = launcher.backend();
     if (runs_worker_executable(backend) && !shared_buffer.empty())
         throw std::invalid_argument("a spawned worker has no parent buffer to write");
-    const Launcher launcher(backend);
     WorkerGate gate;
     const ProcessMemory before = read_process_memory(0);
     std::vector<std::unique_ptr<RunningWorker>> running;
@@ -50,7 +50,7 @@ WorkerMemory measure_worker_memory(Backend backend, unsigned workers, std::span<
     } else {
         const bool forked = backend == Backend::fork;
         task = {.name = {}, .args = {}, .function = [&gate, forked, shared_buffer] {
-                    if (forked) gate.close_parent_ends_in_child();
+                    if (forked) gate.disown_in_forked_child();
                     touch_stack(touched_stack_bytes);
                     write_every_page(shared_buffer);
                     WorkerGate::arrive_and_wait(gate.ready_fd(), gate.release_fd());

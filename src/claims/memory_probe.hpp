@@ -10,6 +10,7 @@
 #include <span>
 
 #include "backend.hpp"
+#include "launcher.hpp"
 #include "claims/worker_tasks.hpp"
 
 namespace tvp::claims {
@@ -31,6 +32,7 @@ struct WorkerMemory {
 // `shared_buffer` is not empty, write one byte in each of its pages (the
 // parent's buffer, copied on write by fork); measures while all are alive;
 // then releases and joins them.
-WorkerMemory measure_worker_memory(Backend backend, unsigned workers, std::span<std::byte> shared_buffer = {});
+WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers,
+                                   std::span<std::byte> shared_buffer = {});
 
 }  // namespace tvp::claims

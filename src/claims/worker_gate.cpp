@@ -29,7 +29,7 @@ void WorkerGate::arrive_and_wait(int ready_fd, int release_fd) {
     }
 }
 
-void WorkerGate::close_parent_ends_in_child() {
+void WorkerGate::disown_in_forked_child() {
     ready_read_.reset();
     release_write_.reset();
 }

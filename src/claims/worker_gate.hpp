@@ -19,9 +19,9 @@ public:
     static void arrive_and_wait(int ready_fd, int release_fd);
     int ready_fd() const { return ready_write_.get(); }
     int release_fd() const { return release_read_.get(); }
-    // In a forked worker: close the parent's ends it inherited, or the release
-    // (end-of-file) could never come.
-    void close_parent_ends_in_child();
+    // In a forked child: disown the parent's ends it inherited (close them),
+    // or the release (end-of-file) could never come.
+    void disown_in_forked_child();
 
     // Parent side, once process workers have started: drop our copies of their
     // ends, so that workers dying early show as end-of-file, not as a hang.

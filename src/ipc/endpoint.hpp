@@ -53,9 +53,9 @@ public:
     // Both sides are connected: named resources can go from the namespace now,
     // so that nothing is left behind even if a process dies later.
     virtual void peer_connected() {}
-    // In a forked child: close the inherited descriptors of the parent's side
-    // without touching shared names (the parent still owns them).
-    virtual void abandon_in_forked_child() {}
+    // In a forked child: disown the parent's side, closing its inherited
+    // descriptors without removing shared names (the parent still owns them).
+    virtual void disown_in_forked_child() {}
 };
 
 // Says whether the other side still runs; checked while waiting.

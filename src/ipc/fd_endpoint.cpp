@@ -55,7 +55,7 @@ public:
         }
     }
 
-    void abandon_in_forked_child() override {
+    void disown_in_forked_child() override {
         read_.reset();
         write_.reset();
     }

@@ -54,7 +54,7 @@ long read_limit(const char* path) {
 std::string new_posix_name() { return unique_segment_name(); }
 std::string new_boost_name() { return unique_segment_name().substr(1); }
 
-class PosixQueue {  // owns one descriptor; the creator also owns the name until forget_name()
+class PosixQueue {  // owns one descriptor; the creator also owns the name until unlink_name()
 public:
     PosixQueue(const std::string& name, bool create, std::size_t message_bytes) : name_(name), owns_name_(create) {
         mq_attr attributes{};
@@ -75,16 +75,17 @@ public:
     PosixQueue& operator=(const PosixQueue&) = delete;
     ~PosixQueue() {
         ::mq_close(queue_);
-        forget_name();
+        unlink_name();
     }
-    void forget_name() {
+    void unlink_name() {
         if (owns_name_) {
             ::mq_unlink(name_.c_str());
             withdraw_name(name_);
         }
         owns_name_ = false;
     }
-    void release_name_in_child() { owns_name_ = false; }
+    // In a forked child: this copy disowns the parent's name and never removes it.
+    void disown_in_forked_child() { owns_name_ = false; }
     mqd_t get() const { return queue_; }
 
 private:
@@ -114,12 +115,12 @@ public:
 
     void close_sending() override { send(end_of_stream_message()); }
     void peer_connected() override {
-        outgoing_->forget_name();
-        incoming_->forget_name();
+        outgoing_->unlink_name();
+        incoming_->unlink_name();
     }
-    void abandon_in_forked_child() override {
-        outgoing_->release_name_in_child();
-        incoming_->release_name_in_child();
+    void disown_in_forked_child() override {
+        outgoing_->disown_in_forked_child();
+        incoming_->disown_in_forked_child();
     }
 
 protected:
@@ -167,7 +168,7 @@ public:
 
 // ---- Boost.Interprocess message_queue ----
 
-class BipQueue {  // one queue; the creator removes its name on forget_name() or destruction
+class BipQueue {  // one queue; the creator removes its name on unlink_name() or destruction
 public:
     BipQueue(const std::string& name, bool create, std::size_t message_bytes) : name_(name), owns_name_(create) {
         if (create) {
@@ -187,15 +188,16 @@ public:
     }
     BipQueue(const BipQueue&) = delete;
     BipQueue& operator=(const BipQueue&) = delete;
-    ~BipQueue() { forget_name(); }
-    void forget_name() {
+    ~BipQueue() { unlink_name(); }
+    void unlink_name() {
         if (owns_name_) {
             bip::message_queue::remove(name_.c_str());
             withdraw_name("/" + name_);
         }
         owns_name_ = false;
     }
-    void release_name_in_child() { owns_name_ = false; }
+    // In a forked child: this copy disowns the parent's name and never removes it.
+    void disown_in_forked_child() { owns_name_ = false; }
     bip::message_queue& get() { return *queue_; }
 
 private:

@@ -18,7 +18,7 @@ bool child_running(pid_t pid) {
 }  // namespace
 
 PeerSession::PeerSession(const SessionOptions& options) {
-    const Launcher launcher(options.backend);
+    const Launcher launcher(options.backend, options.worker_executable);
     // A process peer is watched through its pid, known once it has started.
     auto peer_pid = std::make_shared<pid_t>(-1);
     PeerAlive alive;
@@ -40,7 +40,7 @@ PeerSession::PeerSession(const SessionOptions& options) {
         const bool forked = options.backend == Backend::fork;
         const PeerOptions peer_options = options.peer;
         task = {.name = {}, .args = {}, .function = [peer, parent, forked, peer_options] {
-                    if (forked) parent->abandon_in_forked_child();
+                    if (forked) parent->disown_in_forked_child();
                     return run_peer(*peer, peer_options);
                 }};
     }

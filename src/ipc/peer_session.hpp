@@ -2,6 +2,7 @@
 // A link and the peer behind it, started with any back-end: a thread or a
 // forked child runs the peer on its in-process endpoint, a spawned worker runs
 // the ipc_peer task on the endpoint its arguments describe.
+#include <filesystem>
 #include <memory>
 
 #include "ipc/endpoint.hpp"
@@ -15,6 +16,7 @@ struct SessionOptions {
     Mechanism mechanism = Mechanism::pipe;
     WaitMode wait = WaitMode::block;
     PeerOptions peer;
+    std::filesystem::path worker_executable = {};  // what a spawned peer runs; empty: default_worker_executable()
 };
 
 class PeerSession {

@@ -18,7 +18,10 @@
 
 #include <atomic>
 #include <cstring>
+
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#endif
 
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
@@ -81,13 +84,22 @@ void wait_until(Ready ready, WaitMode mode, std::atomic<std::uint32_t>& signal,
 // large bodies, asking for the lines 4 KiB ahead (prefetch for write) overlaps
 // those transfers instead of paying them one by one (measured here: about 13.6
 // against 18.5 GB/s for 64 KiB messages).
+// Asks for the cache line holding `address` in a state ready to be written.
+void prefetch_for_write(const std::byte* address) {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_prefetch(reinterpret_cast<const char*>(address), _MM_HINT_ET0);
+#else
+    __builtin_prefetch(address, 1, 3);  // for writing, keep in every cache level
+#endif
+}
+
 void copy_to_ring(std::byte* target, const std::byte* source, std::size_t size) {
     constexpr std::size_t ahead = 4096, step = 4 * line_bytes;
     std::size_t done = 0;
     if (size >= ahead) {
         for (; done + ahead + step <= size; done += step) {
             for (std::size_t line = 0; line < step; line += line_bytes)
-                _mm_prefetch(reinterpret_cast<const char*>(target + done + ahead + line), _MM_HINT_ET0);
+                prefetch_for_write(target + done + ahead + line);
             std::memcpy(target + done, source + done, step);
         }
     }
@@ -157,7 +169,7 @@ public:
     }
 
     void peer_connected() override { segment_->unlink_name(); }
-    void abandon_in_forked_child() override { segment_->forget_ownership(); }
+    void disown_in_forked_child() override { segment_->disown_in_forked_child(); }
 
 private:
     // The peer wrote the frame's fields: a body must lie within the ring (from

@@ -30,13 +30,13 @@ struct alignas(line_bytes) Line {
 };
 static_assert(sizeof(Line) == line_bytes);
 
-// Producer and consumer fields live on separate lines.
+// Producer and consumer fields live on separate cache lines.
 struct RingControl {
-    alignas(64) std::atomic<std::uint64_t> consumed_lines{0};  // consumer -> producer: lines it is done with
-    std::atomic<std::uint32_t> consumed_signal{0};             // futex word: bumped when lines are freed
-    alignas(64) std::atomic<std::uint32_t> written_signal{0};  // futex word: bumped after each frame
+    alignas(line_bytes) std::atomic<std::uint64_t> consumed_lines{0};  // consumer -> producer: lines it is done with
+    std::atomic<std::uint32_t> consumed_signal{0};                     // futex word: bumped when lines are freed
+    alignas(line_bytes) std::atomic<std::uint32_t> written_signal{0};  // futex word: bumped after each frame
     std::atomic<std::uint32_t> closed{0};
-    alignas(64) std::atomic<std::uint32_t> consumer_sleeping{0};
+    alignas(line_bytes) std::atomic<std::uint32_t> consumer_sleeping{0};
     std::atomic<std::uint32_t> producer_sleeping{0};
 };
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::uint32_t>::is_always_lock_free,

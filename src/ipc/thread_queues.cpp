@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <immintrin.h>
 #include <mutex>
 #include <sched.h>
 
