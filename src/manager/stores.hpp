@@ -63,8 +63,6 @@ public:
     // Takes the lock and never releases it: what a worker that crashes inside
     // its critical section does (tests).
     void lock_and_abandon();
-    // In a forked child: this copy disowns the parent's segment and never removes it.
-    void disown_in_forked_child() { owner_ = false; }
 
 private:
     struct Segment;
