@@ -5,13 +5,13 @@
 // store is emptied before, and verified after, every run, outside the timing;
 // `verified` counts the runs whose final state was checked in full, and
 // equals the iterations when the benchmark succeeds.
-#include <unistd.h>
-
 #include <chrono>
+#include <memory>
 
 #include "bench_support.hpp"
 #include "launcher.hpp"
 #include "manager/server_session.hpp"
+#include "manager/store_task.hpp"
 #include "manager/stores.hpp"
 #include "scenarios.hpp"
 
@@ -21,21 +21,33 @@ namespace {
 
 using namespace tvp::manager;
 
-enum class Store { memory, shm, server };
+enum class StoreKind { memory, shm, server };
 
-const char* to_string(Store store) {
-    switch (store) {
-        case Store::memory: return "memory";
-        case Store::shm: return "shm";
-        case Store::server: return "server";
+const char* to_string(StoreKind kind) {
+    switch (kind) {
+        case StoreKind::memory: return "memory";
+        case StoreKind::shm: return "shm";
+        case StoreKind::server: return "server";
     }
     return "unknown";
 }
 
 // Operations per worker and run: enough that starting the workers is a small
 // part of the run (a server round trip costs tens of microseconds here).
-std::uint64_t operations_for(Store store) { return store == Store::server ? 200 : 200'000; }
+std::uint64_t operations_for(StoreKind kind) { return kind == StoreKind::server ? 200 : 200'000; }
 
+// The one place that tells the stores apart: everything after it goes through Store.
+std::unique_ptr<Store> make_store(StoreKind kind, const Launcher& launcher, unsigned workers, std::uint64_t operations,
+                                  Mix mix) {
+    switch (kind) {
+        case StoreKind::memory: return std::make_unique<MemoryStore>();
+        case StoreKind::shm:
+            return std::make_unique<ShmStore>(ShmStore::create(ShmStore::bytes_needed(workers, operations, mix)));
+        case StoreKind::server:
+            return std::make_unique<ServerSession>(launcher, workers, total_appends(workers, operations, mix));
+    }
+    throw std::logic_error("unknown store");
+}
 
 // 1 for a run whose verification checked all its `appends` list entries.
 std::uint64_t verified_run(std::uint64_t checked, std::uint64_t appends) {
@@ -45,26 +57,25 @@ std::uint64_t verified_run(std::uint64_t checked, std::uint64_t appends) {
     return 1;
 }
 
-// Times the workers' part of each run; setup and verification are paused.
-// `verify` checks the store and returns the list entries it checked.
-template <class Reset, class TasksFor, class Verify>
-void timed_runs(benchmark::State& state, const Launcher& launcher, unsigned workers, std::uint64_t operations, Mix mix,
-                Reset reset, TasksFor tasks_for, Verify verify) {
+// Times the workers' part of each run; the store's reset and verification are paused.
+void timed_runs(benchmark::State& state, const Launcher& launcher, Store& store, unsigned workers,
+                std::uint64_t operations, Mix mix) {
     std::vector<Task> tasks;
-    for (unsigned worker = 0; worker < workers; ++worker) tasks.push_back(tasks_for(worker));
+    for (unsigned worker = 0; worker < workers; ++worker)
+        tasks.push_back(store_worker_task(store, launcher.backend(), worker, operations, mix));
     const std::uint64_t appends = total_appends(workers, operations, mix);
     std::uint64_t verified_runs = 0;
     LoopMeter meter;
     std::chrono::duration<double> working{0};
     for (auto _ : state) {
         state.PauseTiming();
-        reset();
+        store.reset(workers, operations, mix);
         state.ResumeTiming();
         const auto start = std::chrono::steady_clock::now();
         run_all(launcher, tasks);
         working += std::chrono::steady_clock::now() - start;
         state.PauseTiming();
-        verified_runs += verified_run(verify(), appends);  // one statement: no count without the check
+        verified_runs += verified_run(store.verify(workers, operations, mix), appends);  // no count without the check
         state.ResumeTiming();
     }
     meter.finish(state);
@@ -74,51 +85,12 @@ void timed_runs(benchmark::State& state, const Launcher& launcher, unsigned work
     report_verified(state, verified_runs);
 }
 
-void manager_benchmark(benchmark::State& state, const Launcher& launcher, Store store, unsigned workers, Mix mix) {
+void manager_benchmark(benchmark::State& state, const Launcher& launcher, StoreKind kind, unsigned workers, Mix mix) {
     run_or_skip(state, [&] {
-        const Backend backend = launcher.backend();
-        const std::uint64_t operations = operations_for(store);
-        const bool spawned = runs_worker_executable(backend);
-        const std::string mix_name(to_string(mix));
-        auto spawned_task = [&](const char* name, std::vector<std::string> args) {
-            return Task{.name = name, .args = std::move(args), .function = {}};
-        };
-        auto function_task = [](std::function<int()> body) { return Task{.name = {}, .args = {}, .function = std::move(body)}; };
-
-        if (store == Store::memory) {
-            MemoryStore memory;
-            timed_runs(
-                state, launcher, workers, operations, mix, [&] { memory.reset(workers, operations, mix); },
-                [&](unsigned worker) {
-                    return function_task([&memory, worker, operations, mix] {
-                        memory.run_worker(worker, operations, mix);
-                        return 0;
-                    });
-                },
-                [&] { return memory.verify(workers, operations, mix); });
-        } else if (store == Store::shm) {
-            ShmStore shared = ShmStore::create(ShmStore::bytes_needed(workers, operations, mix));
-            timed_runs(
-                state, launcher, workers, operations, mix, [&] { shared.reset(workers, operations, mix); },
-                [&](unsigned worker) {
-                    if (spawned)
-                        return spawned_task("manager_shm_worker", {shared.name(), std::to_string(worker),
-                                                                   std::to_string(operations), mix_name});
-                    return function_task([&shared, worker, operations, mix] {
-                        shared.run_worker(worker, operations, mix);  // the forked child's inherited mapping
-                        return 0;
-                    });
-                },
-                [&] { return shared.verify(workers, operations, mix); });
-        } else {
-            const std::uint64_t appends = total_appends(workers, operations, mix);
-            ServerSession server(launcher, workers, appends);
-            timed_runs(
-                state, launcher, workers, operations, mix, [&] { server.control().reset(appends); },
-                [&](unsigned worker) { return server.worker_task(worker, operations, mix); },
-                [&] { return verify_server_state(server.control(), workers, operations, mix); });
-            server.stop();
-        }
+        const std::uint64_t operations = operations_for(kind);
+        const std::unique_ptr<Store> store = make_store(kind, launcher, workers, operations, mix);
+        timed_runs(state, launcher, *store, workers, operations, mix);
+        store->finish();
     });
 }
 
@@ -129,9 +101,10 @@ void register_manager_benchmarks(const SuiteOptions& options) {
     for (Mix mix : {Mix::write, Mix::read90})
         for (unsigned workers : worker_counts)
             for (Backend backend : all_backends) {
-                const std::vector<Store> stores =
-                    backend == Backend::thread ? std::vector<Store>{Store::memory} : std::vector<Store>{Store::shm, Store::server};
-                for (Store store : stores)
+                const std::vector<StoreKind> stores = backend == Backend::thread
+                                                          ? std::vector<StoreKind>{StoreKind::memory}
+                                                          : std::vector<StoreKind>{StoreKind::shm, StoreKind::server};
+                for (StoreKind store : stores)
                     benchmark::RegisterBenchmark(BenchmarkName("manager", to_string(backend))
                                                      .param("store", to_string(store))
                                                      .param("workers", workers)

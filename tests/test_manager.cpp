@@ -7,6 +7,7 @@
 
 #include "launcher.hpp"
 #include "manager/server_session.hpp"
+#include "manager/store_task.hpp"
 #include "manager/stores.hpp"
 #include "manager_test_support.hpp"
 #include "test_support.hpp"
@@ -71,6 +72,16 @@ TEST(StoreVerification, TheServerCheckCatchesALostWorkerAndAStaleValue) {
     server.stop();
 }
 
+// Issue 12: a store that a spawned worker cannot reach says so instead of
+// handing out a task that would run on nothing.
+TEST(StoreInterface, AStoreASpawnedWorkerCannotReachRefusesASpawnedTask) {
+    MemoryStore memory;
+    EXPECT_THROW(store_worker_task(memory, Backend::posix_spawn, 0, 1, Mix::write), std::logic_error);
+    ServerSession in_process(Launcher(Backend::fork), 1, 1);  // no key file to hand on
+    EXPECT_THROW(store_worker_task(in_process, Backend::posix_spawn, 0, 1, Mix::write), std::logic_error);
+    EXPECT_NO_THROW(in_process.stop());
+}
+
 constexpr unsigned workers = 3;
 constexpr std::uint64_t operations = 500;
 
@@ -100,14 +111,7 @@ protected:
     bool spawned() const { return runs_worker_executable(GetParam()); }
 
     Task shm_task(ShmStore& store, unsigned worker, std::uint64_t count, Mix mix) const {
-        if (spawned())
-            return Task{.name = "manager_shm_worker",
-                        .args = {store.name(), std::to_string(worker), std::to_string(count), std::string(to_string(mix))},
-                        .function = {}};
-        return Task{.name = {}, .args = {}, .function = [&store, worker, count, mix] {
-                        store.run_worker(worker, count, mix);
-                        return 0;
-                    }};
+        return store_worker_task(store, GetParam(), worker, count, mix);
     }
     std::vector<Task> shm_tasks(ShmStore& store, Mix mix) const {
         return worker_tasks([&](unsigned worker) { return shm_task(store, worker, operations, mix); });

@@ -26,7 +26,7 @@ using Outcome = RawClient::Outcome;
 constexpr unsigned workers = 3;
 constexpr std::uint64_t operations = 200;
 
-std::vector<Task> worker_tasks(const ServerSession& server) {
+std::vector<Task> worker_tasks(ServerSession& server) {
     std::vector<Task> tasks;
     for (unsigned worker = 0; worker < workers; ++worker) tasks.push_back(server.worker_task(worker, operations, Mix::write));
     return tasks;

@@ -148,19 +148,35 @@ std::vector<std::pair<std::string, std::uint64_t>> ManagerClient::dict(std::uint
     return entries;
 }
 
-void ManagerClient::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
-    std::uint64_t seen = 0, value = 0;
-    for (std::uint64_t op = 0; op < operations; ++op) {
-        lock();
-        if (writes(mix, op)) {
-            set(worker, op);
-            append(list_entry(worker, op));
-        } else if (get(worker, value)) {
-            seen += value;
-        }
-        unlock();
+namespace {
+
+// One worker's view of the server (workload.hpp's WorkerAccess): one round
+// trip per proxy call. No unlock when a call throws: the worker then ends, and
+// the server frees the lock of a client that is gone.
+struct ClientAccess {
+    ManagerClient& client;
+    unsigned worker;
+    void locked(auto body) {
+        client.lock();
+        body();
+        client.unlock();
     }
-    asm volatile("" : : "r"(seen));
+    void write(std::uint64_t op, std::uint64_t entry) {
+        client.set(worker, op);
+        client.append(entry);
+    }
+    std::optional<std::uint64_t> read() {
+        std::uint64_t value = 0;
+        if (client.get(worker, value)) return value;
+        return std::nullopt;
+    }
+};
+
+}  // namespace
+
+void ManagerClient::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
+    ClientAccess access{*this, worker};
+    run_operations(access, worker, operations, mix);
 }
 
 std::uint64_t verify_server_state(ManagerClient& control, unsigned workers, std::uint64_t operations, Mix mix) {

@@ -1,5 +1,7 @@
 #include "manager/stores.hpp"
 
+#include <stdexcept>
+
 namespace tvp::manager {
 
 void MemoryStore::reset(unsigned workers, std::uint64_t operations, Mix mix) {
@@ -8,22 +10,34 @@ void MemoryStore::reset(unsigned workers, std::uint64_t operations, Mix mix) {
     list_.reserve(total_appends(workers, operations, mix));
 }
 
-void MemoryStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
-    const std::string key = worker_key(worker);
-    std::uint64_t seen = 0;
-    for (std::uint64_t op = 0; op < operations; ++op) {
-        std::lock_guard lock(mutex_);
-        if (writes(mix, op)) {
-            dict_[key] = op;
-            list_.push_back(list_entry(worker, op));
-        } else if (auto found = dict_.find(key); found != dict_.end()) {
-            seen += found->second;
-        }
+// One worker's view of the store (workload.hpp's WorkerAccess).
+struct MemoryStore::Access {
+    MemoryStore& store;
+    const std::string key;
+    void locked(auto body) {
+        std::lock_guard lock(store.mutex_);
+        body();
     }
-    asm volatile("" : : "r"(seen));  // the lookups' results are used
+    void write(std::uint64_t op, std::uint64_t entry) {
+        store.dict_[key] = op;
+        store.list_.push_back(entry);
+    }
+    std::optional<std::uint64_t> read() const {
+        if (const auto found = store.dict_.find(key); found != store.dict_.end()) return found->second;
+        return std::nullopt;
+    }
+};
+
+void MemoryStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
+    Access access{*this, worker_key(worker)};
+    run_operations(access, worker, operations, mix);
 }
 
-std::uint64_t MemoryStore::verify(unsigned workers, std::uint64_t operations, Mix mix) const {
+NamedCall MemoryStore::spawned_worker(unsigned, std::uint64_t, Mix) const {
+    throw std::logic_error("the memory store lives in this process: a spawned worker cannot reach it");
+}
+
+std::uint64_t MemoryStore::verify(unsigned workers, std::uint64_t operations, Mix mix) {
     return manager::verify(list_, {dict_.begin(), dict_.end()}, workers, operations, mix);
 }
 

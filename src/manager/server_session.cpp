@@ -4,10 +4,12 @@
 
 #include <stdexcept>
 
+#include "manager/store_task.hpp"
+
 namespace tvp::manager {
 
 ServerSession::ServerSession(const Launcher& launcher, unsigned workers, std::uint64_t list_capacity)
-    : spawned_(runs_worker_executable(launcher.backend())) {
+    : backend_(launcher.backend()), spawned_(runs_worker_executable(backend_)) {
     config_.socket_name = unique_socket_name();
     config_.parent = ::getpid();
     config_.key = AuthKey::generate();
@@ -51,17 +53,28 @@ ServerSession::~ServerSession() {
     }
 }
 
-Task ServerSession::worker_task(unsigned worker, std::uint64_t operations, Mix mix) const {
-    if (spawned_)
-        return Task{.name = "manager_client",
-                    .args = {config_.socket_name, std::to_string(key_file_->fd()), std::to_string(worker),
-                             std::to_string(operations), std::string(to_string(mix))},
-                    .function = {}};
-    return Task{.name = {}, .args = {}, .function = [socket = config_.socket_name, key = config_.key, worker, operations, mix] {
-                    ManagerClient client(socket, key);
-                    client.run_worker(worker, operations, mix);
-                    return 0;
-                }};
+Task ServerSession::worker_task(unsigned worker, std::uint64_t operations, Mix mix) {
+    return store_worker_task(*this, backend_, worker, operations, mix);
+}
+
+void ServerSession::reset(unsigned workers, std::uint64_t operations, Mix mix) {
+    control().reset(total_appends(workers, operations, mix));
+}
+
+void ServerSession::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
+    ManagerClient client(config_.socket_name, config_.key);
+    client.run_worker(worker, operations, mix);
+}
+
+NamedCall ServerSession::spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const {
+    if (!key_file_) throw std::logic_error("a manager server started in this process has no key file for a spawned worker");
+    return {"manager_client",
+            {config_.socket_name, std::to_string(key_file_->fd()), std::to_string(worker), std::to_string(operations),
+             std::string(to_string(mix))}};
+}
+
+std::uint64_t ServerSession::verify(unsigned workers, std::uint64_t operations, Mix mix) {
+    return verify_server_state(control(), workers, operations, mix);
 }
 
 void ServerSession::stop() {

@@ -136,28 +136,45 @@ void ShmStore::reset(unsigned workers, std::uint64_t operations, Mix mix) {
     }
 }
 
-void ShmStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
-    const std::string key = worker_key(worker);
-    if (state_->dict.find(std::string_view(key)) == state_->dict.end())
-        throw std::invalid_argument("the store was reset for fewer workers than " + std::to_string(worker + 1));
-    std::uint64_t seen = 0;
-    for (std::uint64_t op = 0; op < operations; ++op) {
-        RobustLock lock(state_->mutex);
-        if (lock.recovered()) ++state_->recoveries;
-        const auto entry = state_->dict.find(std::string_view(key));  // made by reset(): found
-        if (writes(mix, op)) {
-            entry->second = op;
-            if (state_->list.size() == state_->list.capacity())  // growing would allocate
-                throw std::runtime_error("more appends than the store was reset for");
-            state_->list.push_back(list_entry(worker, op));
-        } else if (entry->second != not_written) {
-            seen += entry->second;
-        }
+namespace {
+
+// One worker's view of the store (workload.hpp's WorkerAccess).
+struct ShmAccess {
+    SharedState& state;
+    const std::string key;
+    ShmDict::iterator entry{};  // the worker's entry, found under the lock
+    void locked(auto body) {
+        RobustLock lock(state.mutex);
+        if (lock.recovered()) ++state.recoveries;
+        entry = state.dict.find(std::string_view(key));  // made by reset(): found
+        body();
     }
-    asm volatile("" : : "r"(seen));
+    void write(std::uint64_t op, std::uint64_t appended) {
+        entry->second = op;
+        if (state.list.size() == state.list.capacity())  // growing would allocate
+            throw std::runtime_error("more appends than the store was reset for");
+        state.list.push_back(appended);
+    }
+    std::optional<std::uint64_t> read() const {
+        if (entry->second == not_written) return std::nullopt;
+        return entry->second;
+    }
+};
+
+}  // namespace
+
+void ShmStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
+    ShmAccess access{*state_, worker_key(worker)};
+    if (state_->dict.find(std::string_view(access.key)) == state_->dict.end())
+        throw std::invalid_argument("the store was reset for fewer workers than " + std::to_string(worker + 1));
+    run_operations(access, worker, operations, mix);
 }
 
-std::uint64_t ShmStore::verify(unsigned workers, std::uint64_t operations, Mix mix) const {
+NamedCall ShmStore::spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const {
+    return {"manager_shm_worker", {name_, std::to_string(worker), std::to_string(operations), std::string(to_string(mix))}};
+}
+
+std::uint64_t ShmStore::verify(unsigned workers, std::uint64_t operations, Mix mix) {
     std::vector<std::pair<std::string, std::uint64_t>> dict;
     for (const auto& [key, value] : state_->dict)
         if (value != not_written) dict.emplace_back(std::string(key.begin(), key.end()), value);

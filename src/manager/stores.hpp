@@ -14,19 +14,22 @@
 #include <unordered_map>
 #include <vector>
 
-#include "manager/workload.hpp"
+#include "manager/store.hpp"
 
 namespace tvp::manager {
 
-class MemoryStore {
+// Shared by threads only: a spawned worker cannot reach it (spawned_worker()
+// throws), and a forked child would work on its own copy.
+class MemoryStore final : public Store {
 public:
     // Empties the store and reserves room for this run's appends.
-    void reset(unsigned workers, std::uint64_t operations, Mix mix);
-    void run_worker(unsigned worker, std::uint64_t operations, Mix mix);
-    // manager::verify() on the store: throws on a lost update, returns the list entries checked.
-    std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) const;
+    void reset(unsigned workers, std::uint64_t operations, Mix mix) override;
+    void run_worker(unsigned worker, std::uint64_t operations, Mix mix) override;
+    NamedCall spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const override;
+    std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) override;
 
 private:
+    struct Access;
     std::mutex mutex_;
     std::unordered_map<std::string, std::uint64_t> dict_;
     std::vector<std::uint64_t> list_;
@@ -34,7 +37,7 @@ private:
 
 struct SharedState;
 
-class ShmStore {
+class ShmStore final : public Store {
 public:
     // A new segment of `bytes` ("/tvp-<pid>-<random>", mode 0600), removed when
     // this owner is destroyed.
@@ -52,10 +55,12 @@ public:
     // Empties the store and allocates all that the run will use: room for its
     // appends and an entry for each worker's key. The workers allocate nothing.
     // A segment too small for that is a std::runtime_error saying so.
-    void reset(unsigned workers, std::uint64_t operations, Mix mix);
-    void run_worker(unsigned worker, std::uint64_t operations, Mix mix);
-    // manager::verify() on the store: throws on a lost update, returns the list entries checked.
-    std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) const;
+    void reset(unsigned workers, std::uint64_t operations, Mix mix) override;
+    // In a forked child, on the mapping it inherited.
+    void run_worker(unsigned worker, std::uint64_t operations, Mix mix) override;
+    // shm_worker_task, which opens the segment by name.
+    NamedCall spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const override;
+    std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) override;
     // The segment's free bytes (tests: a run's workers leave them unchanged).
     std::size_t free_bytes() const;
     // Times a locker found the previous owner dead (robust mutex recoveries).
