@@ -216,13 +216,18 @@ def sweep_medians(thread_ms, process_ms, repetitions_of):
 class CrossoverTest(unittest.TestCase):
     SIZES = [10**4, 10**6, 10**8, 10**9]
 
+    def fork_crossover(self, spread):
+        """The fork crossover at 2 workers for thread: 0.1 ms + 1e-6 ms * n and fork: the same + 0.9 ms,
+        with three repetitions at -spread, 0 and +spread around each time."""
+        thread = {n: 0.1 + 1e-6 * n for n in self.SIZES}
+        fork = {n: ms + 0.9 for n, ms in thread.items()}
+        medians = sweep_medians(thread, fork, lambda ms: [ms * (1 - spread), ms, ms * (1 + spread)])
+        return crossover.sumsq_crossovers(medians)[("fork", 2)]
+
     def test_a_clean_sweep_gives_the_model_s_answer(self):
         # thread: 0.1 ms + 1e-6 ms * n; fork: the same + 0.9 ms. 90% of the thread's speed where
         # a + k n = c t / (1 - t) = 0.9 * 9 = 8.1 ms: n = (8.1 - 0.1) / 1e-6 = 8e6.
-        thread = {n: 0.1 + 1e-6 * n for n in self.SIZES}
-        fork = {n: ms + 0.9 for n, ms in thread.items()}
-        medians = sweep_medians(thread, fork, lambda ms: [ms * 0.999, ms, ms * 1.001])
-        entry = crossover.sumsq_crossovers(medians)[("fork", 2)]
+        entry = self.fork_crossover(spread=0.001)
         self.assertIsNone(entry["undecided"])
         self.assertAlmostEqual(entry["start_cost_ms"], 0.9, places=6)
         self.assertAlmostEqual(entry["estimate"] / 8e6, 1.0, delta=1e-3)
@@ -237,10 +242,7 @@ class CrossoverTest(unittest.TestCase):
     def test_a_noisy_sweep_cannot_decide(self):
         # The same, with repetitions that vary by ±50%: the refits put the start cost below 0 or the
         # crossover at n ≤ 0 too often for any estimate.
-        thread = {n: 0.1 + 1e-6 * n for n in self.SIZES}
-        fork = {n: ms + 0.9 for n, ms in thread.items()}
-        medians = sweep_medians(thread, fork, lambda ms: [ms * 0.5, ms, ms * 1.5])
-        entry = crossover.sumsq_crossovers(medians)[("fork", 2)]
+        entry = self.fork_crossover(spread=0.5)
         self.assertTrue(entry["undecided"])
         self.assertIsNone(entry["estimate"])
         self.assertIsNone(entry["interval"])
