@@ -14,21 +14,26 @@ namespace tvp {
 
 namespace {
 // Proves to bench's --worker_exe check that this program is the suite's worker.
-int handshake_task(std::span<const std::string>) {
-    std::printf("%.*s\n", static_cast<int>(worker_handshake_reply.size()), worker_handshake_reply.data());
-    return std::fflush(stdout) == 0 ? 0 : 1;
-}
+struct HandshakeTask {
+    static constexpr std::string_view name = "handshake";
+    std::vector<std::string> to_args() const { return {}; }
+    static HandshakeTask from_args(std::span<const std::string>) { return {}; }
+    int run() const {
+        std::printf("%.*s\n", static_cast<int>(worker_handshake_reply.size()), worker_handshake_reply.data());
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    }
+};
 }  // namespace
 
 std::span<const NamedTask> builtin_tasks() {
     static constexpr NamedTask tasks[] = {
-        {"noop", noop_task},
-        {"idle_worker", run_worker_from_args<IdleWorker>},
-        {"counter_worker", run_worker_from_args<CounterWorker>},
-        {"exit_with", exit_with_task},
-        {"handshake", handshake_task},
-        {"raise_signal", raise_signal_task},
-        {"increment_counter", increment_counter_task},
+        registered<NoopTask>(),
+        registered<IdleWorker>(),
+        registered<CounterWorker>(),
+        registered<ExitWithTask>(),
+        registered<HandshakeTask>(),
+        registered<RaiseSignalTask>(),
+        registered<IncrementCounterTask>(),
         {"ipc_peer", ipc::ipc_peer_task},
         {"manager_abandon_lock", manager::abandon_lock_task},
         {"manager_client", manager::client_task},
@@ -36,8 +41,8 @@ std::span<const NamedTask> builtin_tasks() {
         {"manager_shm_worker", manager::shm_worker_task},
         {"memory_hold", claims::memory_hold_task},
         {"sleep_loop", claims::sleep_loop_task},
-        {"sleep_ms", sleep_ms_task},
-        {"sumsq_partial", sumsq_partial_task},
+        registered<SleepMsTask>(),
+        registered<SumsqPartialTask>(),
     };
     return tasks;
 }

@@ -8,6 +8,7 @@
 #include "resource_usage.hpp"
 #include "shared_memory.hpp"
 #include "task_registry.hpp"
+#include "typed_task.hpp"
 
 namespace tvp {
 
@@ -25,35 +26,50 @@ int CounterWorker::run() {
     return 0;
 }
 
-Task CounterWorker::spawn_task() const {
-    return {.name = "counter_worker", .args = {segment_, std::to_string(index_)}, .function = {}};
-}
+Task CounterWorker::spawn_task() const { return named_task(*this); }
+
+std::vector<std::string> CounterWorker::to_args() const { return {segment_, std::to_string(index_)}; }
 
 CounterWorker CounterWorker::from_args(std::span<const std::string> args) {
     if (args.empty()) throw std::invalid_argument("counter_worker needs <segment> <index>");
     return CounterWorker(args[0], integer_argument<std::size_t>(args, 1, "index"));
 }
 
-int noop_task(std::span<const std::string>) { return 0; }
+Task IdleWorker::spawn_task() const { return named_task(*this); }
 
-int exit_with_task(std::span<const std::string> args) { return integer_argument<int>(args, 0, "exit code"); }
+IdleWorker IdleWorker::from_args(std::span<const std::string>) { return {}; }
 
-int raise_signal_task(std::span<const std::string> args) {
-    const int signal = integer_argument<int>(args, 0, "signal number");
+ExitWithTask ExitWithTask::from_args(std::span<const std::string> args) {
+    return {.code = integer_argument<int>(args, 0, "exit code")};
+}
+
+RaiseSignalTask RaiseSignalTask::from_args(std::span<const std::string> args) {
+    return {.signal = integer_argument<int>(args, 0, "signal number")};
+}
+
+int RaiseSignalTask::run() const {
     disable_core_dumps();
     std::signal(signal, SIG_DFL);
     std::raise(signal);
     return 0;  // reached only for a signal whose default action is to ignore it
 }
 
-int increment_counter_task(std::span<const std::string> args) {
+IncrementCounterTask IncrementCounterTask::from_args(std::span<const std::string> args) {
     if (args.empty()) throw std::invalid_argument("increment_counter needs <segment> <index>");
-    increment_counter(args[0], integer_argument<std::size_t>(args, 1, "index"));
+    return {.segment = args[0], .index = integer_argument<std::size_t>(args, 1, "index")};
+}
+
+int IncrementCounterTask::run() const {
+    increment_counter(segment, index);
     return 0;
 }
 
-int sleep_ms_task(std::span<const std::string> args) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(integer_argument<unsigned>(args, 0, "milliseconds")));
+SleepMsTask SleepMsTask::from_args(std::span<const std::string> args) {
+    return {.milliseconds = integer_argument<unsigned>(args, 0, "milliseconds")};
+}
+
+int SleepMsTask::run() const {
+    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
     return 0;
 }
 

@@ -25,18 +25,6 @@ ParallelSumOfSquares::ParallelSumOfSquares(const Launcher& launcher, unsigned wo
     slots_ = {new (shared_slots_->data()) PartialSum[workers], workers};
 }
 
-Task partial_sum_task(Backend backend, PartialSum* slots, const std::string& segment_name, std::size_t slot,
-                      IndexRange range) {
-    if (runs_worker_executable(backend))
-        return {.name = "sumsq_partial",
-                .args = {segment_name, std::to_string(slot), std::to_string(range.begin), std::to_string(range.end)},
-                .function = {}};
-    return {.name = {}, .args = {}, .function = [target = slots + slot, range] {
-                compute_partial_sum(*target, range);
-                return 0;
-            }};
-}
-
 uint128 ParallelSumOfSquares::run(std::uint64_t n) {
     // The tasks depend on n only: a benchmark repeating one n builds them once,
     // outside its timed runs' share of the work.
@@ -44,8 +32,11 @@ uint128 ParallelSumOfSquares::run(std::uint64_t n) {
         const std::vector<IndexRange> ranges = split_work(n, workers());
         tasks_.clear();
         for (std::size_t i = 0; i < ranges.size(); ++i)
-            tasks_.push_back(partial_sum_task(launcher_.backend(), slots_.data(),
-                                              shared_slots_ ? shared_slots_->name() : std::string(), i, ranges[i]));
+            tasks_.push_back(make_task(SumsqPartialTask{.segment = shared_slots_ ? shared_slots_->name() : std::string(),
+                                                        .slot = i,
+                                                        .range = ranges[i],
+                                                        .slots = slots_.data()},
+                                       launcher_.backend()));
         tasks_n_ = n;
     }
     for (PartialSum& slot : slots_) slot = PartialSum{};

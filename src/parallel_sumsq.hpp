@@ -9,14 +9,9 @@
 #include "partial_sum.hpp"
 #include "shared_memory.hpp"
 #include "sumsq.hpp"
+#include "typed_task.hpp"
 
 namespace tvp {
-
-// A worker that sums `range` into slot `slot` of `slots`: a function for threads
-// and fork; for the spawned back-ends the sumsq_partial task, which finds the
-// slots by the name of the segment that holds them.
-Task partial_sum_task(Backend backend, PartialSum* slots, const std::string& segment_name, std::size_t slot,
-                      IndexRange range);
 
 class ParallelSumOfSquares {
 public:

@@ -12,20 +12,34 @@ void compute_partial_sum(PartialSum& slot, IndexRange range) {
     slot.written = 1;
 }
 
-int sumsq_partial_task(std::span<const std::string> args) {
-    if (args.size() != 4) throw std::invalid_argument("sumsq_partial needs <segment> <slot> <begin> <end>");
-    const auto slot = integer_argument<std::size_t>(args, 1, "slot");
-    const IndexRange range{integer_argument<std::uint64_t>(args, 2, "begin"),
-                           integer_argument<std::uint64_t>(args, 3, "end")};
-    if (range.begin > range.end || range.end > max_sum_of_squares_n())
+std::vector<std::string> SumsqPartialTask::to_args() const {
+    return {segment, std::to_string(slot), std::to_string(range.begin), std::to_string(range.end)};
+}
+
+SumsqPartialTask SumsqPartialTask::from_args(std::span<const std::string> args) {
+    require_argument_count(args, 4, name, "<segment> <slot> <begin> <end>");
+    SumsqPartialTask task{.segment = args[0],
+                          .slot = integer_argument<std::size_t>(args, 1, "slot"),
+                          .range = {integer_argument<std::uint64_t>(args, 2, "begin"),
+                                    integer_argument<std::uint64_t>(args, 3, "end")},
+                          .slots = nullptr};
+    if (task.range.begin > task.range.end || task.range.end > max_sum_of_squares_n())
         throw std::out_of_range("range [" + args[2] + ", " + args[3] + ") is not one a run of the suite can have");
-    SharedMemory segment = SharedMemory::open_named(args[0]);
+    return task;
+}
+
+int SumsqPartialTask::run() const {
+    if (slots != nullptr) {
+        compute_partial_sum(slots[slot], range);
+        return 0;
+    }
+    SharedMemory shared = SharedMemory::open_named(segment);
     // Against the slot count, not as a byte offset, which could overflow.
-    const std::size_t slots = segment.size() / sizeof(PartialSum);
-    if (slot >= slots)
-        throw std::out_of_range("slot " + std::to_string(slot) + " is outside segment " + args[0] + " (" +
-                                std::to_string(slots) + " slots)");
-    compute_partial_sum(segment.as<PartialSum>()[slot], range);
+    const std::size_t count = shared.size() / sizeof(PartialSum);
+    if (slot >= count)
+        throw std::out_of_range("slot " + std::to_string(slot) + " is outside segment " + segment + " (" +
+                                std::to_string(count) + " slots)");
+    compute_partial_sum(shared.as<PartialSum>()[slot], range);
     return 0;
 }
 

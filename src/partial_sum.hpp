@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "sumsq.hpp"
 
@@ -19,7 +21,18 @@ struct alignas(64) PartialSum {
 void compute_partial_sum(PartialSum& slot, IndexRange range);
 
 // sumsq_partial <segment> <slot> <begin> <end>: compute_partial_sum into slot
-// `slot` of a named segment holding an array of PartialSum.
-int sumsq_partial_task(std::span<const std::string> args);
+// `slot` of the named segment `segment`, an array of PartialSum. A thread or
+// forked child is given the array itself in `slots` and opens no segment.
+struct SumsqPartialTask {
+    static constexpr std::string_view name = "sumsq_partial";
+    std::string segment;
+    std::size_t slot = 0;
+    IndexRange range;
+    PartialSum* slots = nullptr;  // not an argument: an address means nothing to a spawned worker
+
+    std::vector<std::string> to_args() const;
+    static SumsqPartialTask from_args(std::span<const std::string> args);
+    int run() const;
+};
 
 }  // namespace tvp

@@ -3,6 +3,7 @@
 // spawned child is a fresh program that looks its task up by name and runs it
 // with the arguments it got on the command line. The built-in tasks are compiled
 // into the worker executable and the bench binary alike.
+#include <concepts>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -43,6 +44,33 @@ Integer integer_argument(std::span<const std::string> args, std::size_t index, s
     if (auto value = parse_integer<Integer>(args[index])) return *value;
     throw std::invalid_argument("argument " + std::to_string(index + 1) + " (" + std::string(what) +
                                 ") is not an integer: '" + args[index] + "'");
+}
+
+// Throws std::invalid_argument "<task> needs <usage>" unless there are `count` arguments.
+inline void require_argument_count(std::span<const std::string> args, std::size_t count, std::string_view task,
+                                   std::string_view usage) {
+    if (args.size() != count)
+        throw std::invalid_argument(std::string(task) + " needs " + std::string(usage) + ", got " +
+                                    std::to_string(args.size()) + " arguments");
+}
+
+// A typed task: a struct with its fields, its name, and its work. to_args() and
+// from_args() are the one place its fields become command-line words and back,
+// so a spawned worker runs what a thread or forked child would. make_task()
+// (typed_task.hpp) turns one into a launcher's Task; registered<T>() into its
+// builtin_tasks() entry.
+template <class T>
+concept TypedTask = requires(const T& task, std::span<const std::string> args) {
+    { T::name } -> std::convertible_to<std::string_view>;
+    { task.to_args() } -> std::same_as<std::vector<std::string>>;
+    { T::from_args(args) } -> std::same_as<T>;
+    { T::from_args(args).run() } -> std::same_as<int>;
+};
+
+// The builtin_tasks() entry that rebuilds T from its arguments and runs it.
+template <TypedTask T>
+constexpr NamedTask registered() {
+    return {T::name, [](std::span<const std::string> args) { return T::from_args(args).run(); }};
 }
 
 }  // namespace tvp

@@ -5,7 +5,8 @@
 // Threads and forked children call run() on this very object. The spawned
 // back-ends start a fresh program, so, like Python's spawn start method, they
 // rebuild the worker there: spawn_task() names a registered task that
-// constructs the same worker type from arguments (see run_worker_from_args).
+// constructs the same worker type from arguments: a worker type that is also a
+// TypedTask (task_registry.hpp) is registered with registered<W>().
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -35,12 +36,5 @@ public:
 private:
     std::unique_ptr<RunningWorker> running_;
 };
-
-// A registered task that rebuilds a worker of type W from its arguments and runs
-// it; W provides `static W from_args(std::span<const std::string>)`.
-template <class W>
-int run_worker_from_args(std::span<const std::string> args) {
-    return W::from_args(args).run();
-}
 
 }  // namespace tvp

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "child_process.hpp"
+#include "demo_tasks.hpp"
 #include "forked_child.hpp"
 #include "ipc/fd_io.hpp"
 #include "launcher.hpp"
@@ -17,6 +18,7 @@
 #include "resource_usage.hpp"
 #include "shared_memory.hpp"
 #include "system_error.hpp"
+#include "typed_task.hpp"
 #include "unique_fd.hpp"
 
 namespace tvp::claims {
@@ -33,12 +35,16 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 }
 
 Task failing_task(Backend backend, Failure failure) {
-    if (runs_worker_executable(backend)) {
-        if (failure == Failure::exit_code) return {.name = "exit_with", .args = {"1"}, .function = {}};
-        return {.name = "raise_signal", .args = {std::to_string(SIGABRT)}, .function = {}};
-    }
-    if (failure == Failure::exit_code) return {.name = {}, .args = {}, .function = [] { return 1; }};
+    if (failure == Failure::exit_code) return make_task(ExitWithTask{.code = 1}, backend);
+    // In-process, abort() rather than raise_signal: it also ends a process that blocks SIGABRT.
+    if (runs_worker_executable(backend)) return named_task(RaiseSignalTask{.signal = SIGABRT});
     return {.name = {}, .args = {}, .function = []() -> int { crash(); }};
+}
+
+Task partial_sum_task(Backend backend, std::span<PartialSum> slots, const std::string& segment, unsigned slot,
+                      IndexRange range) {
+    return make_task(SumsqPartialTask{.segment = segment, .slot = slot, .range = range, .slots = slots.data()},
+                     backend);
 }
 
 // The other workers whose slot was written, as the parent sees the slots.
@@ -72,8 +78,7 @@ IsolationRun crash_a_process(const Launcher& launcher, unsigned workers, std::ui
     std::vector<std::unique_ptr<RunningWorker>> running;
     for (unsigned i = 0; i < workers; ++i)
         running.push_back(launcher.start(i == failing ? failing_task(backend, failure)
-                                                      : partial_sum_task(backend, slots.data(), shared.name(), i,
-                                                                         ranges[i])));
+                                                      : partial_sum_task(backend, slots, shared.name(), i, ranges[i])));
     const std::vector<ExitStatus> statuses = join_all(running);
     run.crash = "worker " + statuses[failing].describe();
     run.survivors = count_survivors(slots, failing);
@@ -81,7 +86,7 @@ IsolationRun crash_a_process(const Launcher& launcher, unsigned workers, std::ui
 
     const auto replace = Clock::now();
     const ExitStatus redo =
-        launcher.start(partial_sum_task(backend, slots.data(), shared.name(), failing, ranges[failing]))->join();
+        launcher.start(partial_sum_task(backend, slots, shared.name(), failing, ranges[failing]))->join();
     run.replace_seconds = seconds_since(replace);
 
     run.sum_correct = redo.success() && sum_is_correct(slots, n);
@@ -96,8 +101,7 @@ int sandbox_main(int report_fd, unsigned workers, std::uint64_t n, std::optional
     std::vector<std::unique_ptr<RunningWorker>> running;
     for (unsigned i = 0; i < workers; ++i)
         running.push_back(threads.start(i == failing ? failing_task(Backend::thread, failure)
-                                                     : partial_sum_task(Backend::thread, slots.data(), {}, i,
-                                                                        ranges[i])));
+                                                     : partial_sum_task(Backend::thread, slots, {}, i, ranges[i])));
     join_all(running);
     ipc::write_all(report_fd, slots.data(), slots.size() * sizeof(PartialSum), false);
     return 0;
