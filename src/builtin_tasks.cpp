@@ -39,8 +39,8 @@ std::span<const NamedTask> builtin_tasks() {
         {"manager_client", manager::client_task},
         {"manager_server", manager::server_task},
         {"manager_shm_worker", manager::shm_worker_task},
-        {"memory_hold", claims::memory_hold_task},
-        {"sleep_loop", claims::sleep_loop_task},
+        registered<claims::MemoryHoldTask>(),
+        registered<claims::SleepLoopTask>(),
         registered<SleepMsTask>(),
         registered<SumsqPartialTask>(),
     };

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "launcher.hpp"
+#include "typed_task.hpp"
 #include "shared_memory.hpp"
 #include "resource_usage.hpp"
 #include "claims/worker_tasks.hpp"
@@ -73,14 +74,9 @@ IoBoundRun run_io_bound(const Launcher& launcher, unsigned workers, unsigned wai
     const SharedMemory counter = runs_worker_executable(backend) ? SharedMemory::create_named(sizeof(std::uint64_t))
                                                                  : SharedMemory::create_anonymous(sizeof(std::uint64_t));
     std::uint64_t* completed = counter.as<std::uint64_t>();
-    Task task{.name = "sleep_loop",
-              .args = {std::to_string(waits_per_worker), std::to_string(period.count()), counter.name()},
-              .function = {}};
-    if (!runs_worker_executable(backend))
-        task.function = [waits_per_worker, period, completed] {
-            sleep_loop(waits_per_worker, period, *completed);
-            return 0;
-        };
+    const Task task = make_task(
+        SleepLoopTask{.count = waits_per_worker, .period = period, .counter_segment = counter.name(), .completed = completed},
+        backend);
     const std::vector<Task> tasks(workers, task);
     const double cpu_before = process_and_children_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();

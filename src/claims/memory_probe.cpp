@@ -9,6 +9,7 @@
 
 #include "claims/worker_gate.hpp"
 #include "launcher.hpp"
+#include "typed_task.hpp"
 #include "system_error.hpp"
 #include "claims/worker_tasks.hpp"
 
@@ -43,18 +44,15 @@ WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers, s
     WorkerGate gate;
     const ProcessMemory before = read_process_memory(0);
     std::vector<std::unique_ptr<RunningWorker>> running;
-    Task task;
-    if (runs_worker_executable(backend)) {
-        task = {.name = "memory_hold", .args = {std::to_string(gate.ready_fd()), std::to_string(gate.release_fd())},
-                .function = {}};
-    } else {
+    const MemoryHoldTask hold{.ready_fd = gate.ready_fd(), .release_fd = gate.release_fd()};
+    Task task = named_task(hold);
+    if (!runs_worker_executable(backend)) {
+        // In-process the worker also writes the parent's buffer, and a forked one first lets go of the gate.
         const bool forked = backend == Backend::fork;
-        task = {.name = {}, .args = {}, .function = [&gate, forked, shared_buffer] {
+        task = {.name = {}, .args = {}, .function = [&gate, forked, shared_buffer, hold] {
                     if (forked) gate.disown_in_forked_child();
-                    touch_stack(touched_stack_bytes);
                     write_every_page(shared_buffer);
-                    WorkerGate::arrive_and_wait(gate.ready_fd(), gate.release_fd());
-                    return 0;
+                    return hold.run();
                 }};
     }
     for (unsigned i = 0; i < workers; ++i) running.push_back(launcher.start(task));

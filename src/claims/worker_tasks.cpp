@@ -23,21 +23,33 @@ void sleep_loop(unsigned count, std::chrono::microseconds period, std::uint64_t&
     }
 }
 
-int memory_hold_task(std::span<const std::string> args) {
-    const int ready = integer_argument<int>(args, 0, "ready descriptor");
-    const int release = integer_argument<int>(args, 1, "release descriptor");
+MemoryHoldTask MemoryHoldTask::from_args(std::span<const std::string> args) {
+    return {.ready_fd = integer_argument<int>(args, 0, "ready descriptor"),
+            .release_fd = integer_argument<int>(args, 1, "release descriptor")};
+}
+
+int MemoryHoldTask::run() const {
     touch_stack(touched_stack_bytes);
-    WorkerGate::arrive_and_wait(ready, release);
+    WorkerGate::arrive_and_wait(ready_fd, release_fd);
     return 0;
 }
 
-int sleep_loop_task(std::span<const std::string> args) {
+SleepLoopTask SleepLoopTask::from_args(std::span<const std::string> args) {
     if (args.size() < 3) throw std::invalid_argument("sleep_loop needs <count> <period_us> <counter segment>");
-    const SharedMemory counter = SharedMemory::open_named(args[2]);
+    return {.count = integer_argument<unsigned>(args, 0, "count"),
+            .period = std::chrono::microseconds(integer_argument<unsigned>(args, 1, "period in microseconds")),
+            .counter_segment = args[2],
+            .completed = nullptr};
+}
+
+int SleepLoopTask::run() const {
+    if (completed != nullptr) {
+        sleep_loop(count, period, *completed);
+        return 0;
+    }
+    const SharedMemory counter = SharedMemory::open_named(counter_segment);
     if (counter.size() < sizeof(std::uint64_t)) throw std::invalid_argument("the counter segment is too small");
-    sleep_loop(integer_argument<unsigned>(args, 0, "count"),
-               std::chrono::microseconds(integer_argument<unsigned>(args, 1, "period in microseconds")),
-               *counter.as<std::uint64_t>());
+    sleep_loop(count, period, *counter.as<std::uint64_t>());
     return 0;
 }
 
