@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "partial_sum.hpp"
 #include "task_registry.hpp"
 
 namespace tvp {
@@ -35,6 +36,21 @@ TEST(TaskRegistry, IntegerArgumentsAreStrict) {
     EXPECT_THROW(integer_argument<int>(args, 1, "b"), std::invalid_argument);
     EXPECT_THROW(integer_argument<int>(args, 2, "c"), std::invalid_argument);
     EXPECT_THROW(integer_argument<int>(args, 3, "d"), std::invalid_argument);
+}
+
+TEST(TypedTask, ItsArgumentsRebuildIt) {
+    const SumsqPartialTask task{.segment = "/seg", .slot = 2, .range = {5, 9}, .slots = nullptr};
+    const std::vector<std::string> args = task.to_args();
+    EXPECT_EQ(args, (std::vector<std::string>{"/seg", "2", "5", "9"}));
+    const SumsqPartialTask rebuilt = SumsqPartialTask::from_args(args);
+    EXPECT_EQ(rebuilt.segment, task.segment);
+    EXPECT_EQ(rebuilt.slot, task.slot);
+    EXPECT_EQ(rebuilt.range, task.range);
+}
+
+TEST(TypedTask, WrongArgumentCountIsAnInvalidArgument) {
+    const std::vector<std::string> three{"/seg", "2", "5"};
+    EXPECT_THROW(SumsqPartialTask::from_args(three), std::invalid_argument);
 }
 
 }  // namespace
