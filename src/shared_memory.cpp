@@ -35,10 +35,14 @@ std::uint64_t random_word() {
 
 }  // namespace
 
-std::string unique_segment_name() {
+std::string unique_object_name() {
     char random_part[17];
     std::snprintf(random_part, sizeof random_part, "%016llx", static_cast<unsigned long long>(random_word()));
-    std::string name = "/tvp-" + std::to_string(::getpid()) + "-" + random_part;
+    return "/tvp-" + std::to_string(::getpid()) + "-" + random_part;
+}
+
+std::string unique_segment_name() {
+    std::string name = unique_object_name();
     announce_name(name);
     return name;
 }

@@ -46,10 +46,13 @@ private:
     bool unlink_on_release_ = false;
 };
 
-// A name no other object of this or another process uses, for a segment, a
-// message queue or a socket: "/tvp-<pid>-<64 random bits from getrandom>".
+// A name no other object of this or another process uses, for a segment or a
+// message queue: "/tvp-<pid>-<64 random bits from getrandom>".
 // It is announced to this process's janitor (segment_janitor.hpp), which
 // removes it should this process die before its owner does.
 std::string unique_segment_name();
+// The same kind of name, not announced: for objects the janitor cannot remove
+// and that need no removal (an abstract socket vanishes with its last descriptor).
+std::string unique_object_name();
 
 }  // namespace tvp

@@ -305,7 +305,7 @@ private:
 
 }  // namespace
 
-std::string unique_socket_name() { return unique_segment_name().substr(1) + "-manager"; }
+std::string unique_socket_name() { return unique_object_name().substr(1) + "-manager"; }
 
 void run_server(const ServerConfig& config) {
     Server server(config);
