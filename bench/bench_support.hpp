@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "resource_usage.hpp"
+#include "os/resource_usage.hpp"
 
 namespace tvp::bench {
 

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <utility>
 
-#include "number_parsing.hpp"
+#include "os/number_parsing.hpp"
 
 // Google Benchmark 1.7.1 exports its flags without declaring them in its header;
 // empty_selection_problem needs this one.

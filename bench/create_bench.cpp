@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "child_process.hpp"
-#include "demo_tasks.hpp"
-#include "launcher.hpp"
+#include "launch/child_process.hpp"
+#include "launch/demo_tasks.hpp"
+#include "launch/launcher.hpp"
 #include "scenarios.hpp"
-#include "system_error.hpp"
-#include "touched_memory.hpp"
+#include "os/system_error.hpp"
+#include "os/touched_memory.hpp"
 
 extern char** environ;
 

@@ -23,7 +23,7 @@
 #include "ipc/peer.hpp"
 #include "ipc/peer_session.hpp"
 #include "ipc/spin.hpp"
-#include "launcher.hpp"
+#include "launch/launcher.hpp"
 #include "scenarios.hpp"
 
 namespace tvp::bench {

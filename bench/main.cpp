@@ -8,13 +8,13 @@
 
 #include "benchmark_flags.hpp"
 #include "build_info.hpp"
-#include "launcher.hpp"
-#include "process_signals.hpp"
+#include "launch/launcher.hpp"
+#include "os/process_signals.hpp"
 #include "scenarios.hpp"
-#include "segment_janitor.hpp"
+#include "os/segment_janitor.hpp"
 #include "suite_options.hpp"
-#include "task_registry.hpp"
-#include "worker_check.hpp"
+#include "launch/task_registry.hpp"
+#include "launch/worker_check.hpp"
 
 namespace {
 
@@ -51,7 +51,9 @@ int main(int argc, char** argv) {
     tvp::bench::register_sumsq_benchmarks(command_line.options);
     tvp::bench::register_ipc_benchmarks(command_line.options);
     tvp::bench::register_manager_benchmarks(command_line.options);
-    tvp::bench::register_claims_benchmarks(command_line.options);
+    tvp::bench::register_memory_benchmarks(command_line.options);
+    tvp::bench::register_io_bound_benchmarks(command_line.options);
+    tvp::bench::register_isolation_benchmarks(command_line.options);
 
     // A filter that selects nothing (or does not compile) is a usage error, not an empty success.
     if (auto problem = tvp::bench::empty_selection_problem()) return usage_error(*problem);

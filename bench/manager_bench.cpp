@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "bench_support.hpp"
-#include "launcher.hpp"
+#include "launch/launcher.hpp"
 #include "manager/server_session.hpp"
 #include "manager/store_task.hpp"
 #include "manager/stores.hpp"

@@ -8,6 +8,8 @@ void register_create_benchmarks(const SuiteOptions& options);
 void register_sumsq_benchmarks(const SuiteOptions& options);
 void register_ipc_benchmarks(const SuiteOptions& options);
 void register_manager_benchmarks(const SuiteOptions& options);
-void register_claims_benchmarks(const SuiteOptions& options);
+void register_memory_benchmarks(const SuiteOptions& options);
+void register_io_bound_benchmarks(const SuiteOptions& options);
+void register_isolation_benchmarks(const SuiteOptions& options);
 
 }  // namespace tvp::bench

@@ -6,9 +6,9 @@
 #include <string_view>
 
 #include "benchmark_flags.hpp"
-#include "number_parsing.hpp"
-#include "worker_check.hpp"
-#include "sumsq.hpp"
+#include "os/number_parsing.hpp"
+#include "launch/worker_check.hpp"
+#include "sumsq/sumsq.hpp"
 
 namespace tvp::bench {
 

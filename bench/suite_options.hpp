@@ -6,8 +6,8 @@
 #include <variant>
 #include <vector>
 
-#include "backend.hpp"
-#include "launcher.hpp"
+#include "launch/backend.hpp"
+#include "launch/launcher.hpp"
 
 namespace tvp::bench {
 

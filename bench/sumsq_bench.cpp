@@ -8,10 +8,10 @@
 #include <tuple>
 
 #include "bench_support.hpp"
-#include "launcher.hpp"
-#include "parallel_sumsq.hpp"
+#include "launch/launcher.hpp"
+#include "sumsq/parallel_sumsq.hpp"
 #include "scenarios.hpp"
-#include "sumsq.hpp"
+#include "sumsq/sumsq.hpp"
 
 namespace tvp::bench {
 

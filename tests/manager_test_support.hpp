@@ -15,9 +15,9 @@
 #include <thread>
 #include <vector>
 
-#include "launcher.hpp"
+#include "launch/launcher.hpp"
 #include "manager/server_protocol.hpp"
-#include "unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace tvp::testing {
 

@@ -7,13 +7,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "claims/io_bound.hpp"
-#include "claims/isolation.hpp"
-#include "claims/memory_probe.hpp"
+#include "io_bound/io_bound.hpp"
+#include "isolation/isolation.hpp"
+#include "memory/memory_probe.hpp"
 #include "bench_child.hpp"
 #include "test_support.hpp"
 
-namespace tvp::claims {
+namespace tvp {
 namespace {
 
 using ClaimsTest = testing::LeakCheckedTest;
@@ -127,4 +127,4 @@ TEST(ResourceCheck, RefusesWhatCannotFit) {
 }
 
 }  // namespace
-}  // namespace tvp::claims
+}  // namespace tvp

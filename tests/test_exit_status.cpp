@@ -3,7 +3,7 @@
 
 #include <csignal>
 
-#include "exit_status.hpp"
+#include "launch/exit_status.hpp"
 
 namespace tvp {
 namespace {

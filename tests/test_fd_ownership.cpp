@@ -9,7 +9,7 @@
 #include <functional>
 #include <set>
 
-#include "claims/worker_gate.hpp"
+#include "launch/worker_gate.hpp"
 #include "ipc/endpoint.hpp"
 
 namespace tvp {
@@ -68,7 +68,7 @@ TEST(FdOwnership, APipeLinkThatCannotBeMadeLeavesNoDescriptorOpen) {
 }
 
 TEST(FdOwnership, AWorkerGateThatCannotBeMadeLeavesNoDescriptorOpen) {
-    EXPECT_EQ(fails_without_leaking([] { claims::WorkerGate gate; }), 0) << "1: did not fail, 2: leaked";
+    EXPECT_EQ(fails_without_leaking([] { WorkerGate gate; }), 0) << "1: did not fail, 2: leaked";
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include <new>
 #include <thread>
 
-#include "shared_memory.hpp"
+#include "os/shared_memory.hpp"
 #include "test_support.hpp"
 
 namespace tvp {

@@ -7,10 +7,10 @@
 #include <cstring>
 #include <fstream>
 
-#include "demo_tasks.hpp"
-#include "launcher.hpp"
-#include "shared_memory.hpp"
-#include "task_registry.hpp"
+#include "launch/demo_tasks.hpp"
+#include "launch/launcher.hpp"
+#include "os/shared_memory.hpp"
+#include "launch/task_registry.hpp"
 #include "test_support.hpp"
 
 namespace tvp {

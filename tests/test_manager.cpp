@@ -5,7 +5,7 @@
 #include <chrono>
 #include <random>
 
-#include "launcher.hpp"
+#include "launch/launcher.hpp"
 #include "manager/server_session.hpp"
 #include "manager/store_task.hpp"
 #include "manager/stores.hpp"

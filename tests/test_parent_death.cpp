@@ -8,10 +8,10 @@
 
 #include <atomic>
 
-#include "launcher.hpp"
-#include "parent_death.hpp"
+#include "launch/launcher.hpp"
+#include "launch/parent_death.hpp"
 #include "process_tree.hpp"
-#include "unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace tvp {
 namespace {

@@ -10,11 +10,11 @@
 #include "ipc/endpoint.hpp"
 #include "ipc/message.hpp"
 #include "ipc/shm_ring_layout.hpp"
-#include "launcher.hpp"
-#include "partial_sum.hpp"
-#include "shared_memory.hpp"
-#include "sumsq.hpp"
-#include "task_registry.hpp"
+#include "launch/launcher.hpp"
+#include "sumsq/partial_sum.hpp"
+#include "os/shared_memory.hpp"
+#include "sumsq/sumsq.hpp"
+#include "launch/task_registry.hpp"
 #include "test_support.hpp"
 
 namespace tvp::ipc {

@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "bench_child.hpp"
-#include "process_signals.hpp"
+#include "os/process_signals.hpp"
 
 namespace tvp {
 namespace {

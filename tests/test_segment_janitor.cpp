@@ -12,9 +12,9 @@
 
 #include "process_tree.hpp"
 #include "manager/stores.hpp"
-#include "segment_janitor.hpp"
-#include "shared_memory.hpp"
-#include "unique_fd.hpp"
+#include "os/segment_janitor.hpp"
+#include "os/shared_memory.hpp"
+#include "os/unique_fd.hpp"
 
 namespace tvp {
 namespace {

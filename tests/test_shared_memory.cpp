@@ -4,10 +4,10 @@
 #include <cstring>
 #include <filesystem>
 
-#include "child_process.hpp"
-#include "shared_memory.hpp"
+#include "launch/child_process.hpp"
+#include "os/shared_memory.hpp"
 #include "test_support.hpp"
-#include "unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace tvp {
 namespace {

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "launcher.hpp"
-#include "parallel_sumsq.hpp"
-#include "sumsq.hpp"
+#include "launch/launcher.hpp"
+#include "sumsq/parallel_sumsq.hpp"
+#include "sumsq/sumsq.hpp"
 #include "test_support.hpp"
 
 namespace tvp {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "partial_sum.hpp"
-#include "task_registry.hpp"
+#include "sumsq/partial_sum.hpp"
+#include "launch/task_registry.hpp"
 
 namespace tvp {
 namespace {

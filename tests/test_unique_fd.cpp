@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "system_error.hpp"
+#include "os/system_error.hpp"
 
 namespace tvp::ipc {
 

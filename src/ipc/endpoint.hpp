@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backend.hpp"
+#include "launch/backend.hpp"
 
 namespace tvp::ipc {
 

@@ -12,9 +12,9 @@
 #include "ipc/fd_io.hpp"
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
-#include "system_error.hpp"
-#include "task_registry.hpp"
-#include "unique_fd.hpp"
+#include "os/system_error.hpp"
+#include "launch/task_registry.hpp"
+#include "os/unique_fd.hpp"
 
 namespace tvp::ipc {
 

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "system_error.hpp"
+#include "os/system_error.hpp"
 
 namespace tvp::ipc {
 

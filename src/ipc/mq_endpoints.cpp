@@ -16,10 +16,10 @@
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
 #include "ipc/patient_wait.hpp"
-#include "segment_janitor.hpp"
-#include "shared_memory.hpp"
-#include "system_error.hpp"
-#include "task_registry.hpp"
+#include "os/segment_janitor.hpp"
+#include "os/shared_memory.hpp"
+#include "os/system_error.hpp"
+#include "launch/task_registry.hpp"
 
 namespace tvp::ipc {
 

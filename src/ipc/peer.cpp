@@ -6,7 +6,7 @@
 
 #include "ipc/affinity.hpp"
 #include "ipc/message.hpp"
-#include "task_registry.hpp"
+#include "launch/task_registry.hpp"
 
 namespace tvp::ipc {
 

@@ -7,7 +7,7 @@
 
 #include "ipc/endpoint.hpp"
 #include "ipc/peer.hpp"
-#include "launcher.hpp"
+#include "launch/launcher.hpp"
 
 namespace tvp::ipc {
 

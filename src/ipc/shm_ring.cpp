@@ -28,9 +28,9 @@
 #include "ipc/patient_wait.hpp"
 #include "ipc/shm_ring_layout.hpp"
 #include "ipc/spin.hpp"
-#include "shared_memory.hpp"
-#include "system_error.hpp"
-#include "task_registry.hpp"
+#include "os/shared_memory.hpp"
+#include "os/system_error.hpp"
+#include "launch/task_registry.hpp"
 
 namespace tvp::ipc {
 

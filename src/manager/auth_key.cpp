@@ -10,8 +10,8 @@
 #include <string>
 
 #include "ipc/fd_io.hpp"
-#include "random_bytes.hpp"
-#include "system_error.hpp"
+#include "os/random_bytes.hpp"
+#include "os/system_error.hpp"
 
 namespace tvp::manager {
 

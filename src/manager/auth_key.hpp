@@ -15,7 +15,7 @@
 #include <cstddef>
 #include <span>
 
-#include "unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace tvp::manager {
 

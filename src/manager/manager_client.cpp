@@ -11,8 +11,8 @@
 #include "ipc/fd_io.hpp"
 #include "manager/server_protocol.hpp"
 #include "manager/server_store.hpp"
-#include "system_error.hpp"
-#include "task_registry.hpp"
+#include "os/system_error.hpp"
+#include "launch/task_registry.hpp"
 
 namespace tvp::manager {
 

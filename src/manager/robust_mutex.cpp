@@ -7,7 +7,7 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 
-#include "system_error.hpp"
+#include "os/system_error.hpp"
 
 namespace tvp::manager {
 

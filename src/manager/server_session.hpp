@@ -7,7 +7,7 @@
 #include <memory>
 #include <optional>
 
-#include "launcher.hpp"
+#include "launch/launcher.hpp"
 #include "manager/server_store.hpp"
 #include "manager/store.hpp"
 

@@ -16,9 +16,9 @@
 
 #include "manager/server_protocol.hpp"
 #include "manager/server_store.hpp"
-#include "shared_memory.hpp"
-#include "system_error.hpp"
-#include "task_registry.hpp"
+#include "os/shared_memory.hpp"
+#include "os/system_error.hpp"
+#include "launch/task_registry.hpp"
 
 namespace tvp::manager {
 

@@ -24,7 +24,7 @@
 
 #include "manager/auth_key.hpp"
 #include "manager/workload.hpp"
-#include "unique_fd.hpp"
+#include "os/unique_fd.hpp"
 
 namespace tvp::manager {
 

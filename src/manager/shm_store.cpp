@@ -21,9 +21,9 @@
 
 #include "manager/robust_mutex.hpp"
 #include "manager/stores.hpp"
-#include "segment_janitor.hpp"
-#include "shared_memory.hpp"
-#include "task_registry.hpp"
+#include "os/segment_janitor.hpp"
+#include "os/shared_memory.hpp"
+#include "launch/task_registry.hpp"
 
 namespace tvp::manager {
 

@@ -1,8 +1,8 @@
 #pragma once
 // A store's worker as a launcher's Task (the launch layer: store.hpp knows no
 // launcher).
-#include "backend.hpp"
-#include "launcher.hpp"
+#include "launch/backend.hpp"
+#include "launch/launcher.hpp"
 #include "manager/store.hpp"
 
 namespace tvp::manager {

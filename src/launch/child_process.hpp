@@ -1,0 +1,38 @@
+#pragma once
+// Owner of one child process id: waits for it once, and kills and reaps it if
+// it is abandoned (destroyed before wait()), so no path leaves a zombie. It
+// never signals a pid it cannot prove is still its un-reaped child: once a
+// wait has failed (ECHILD when the kernel reaped the child itself, because
+// SIGCHLD was ignored) the pid may belong to anybody, and is forgotten.
+#include <sys/types.h>
+
+#include "launch/exit_status.hpp"
+
+namespace tvp {
+
+class ChildProcess {
+public:
+    ChildProcess() = default;
+    explicit ChildProcess(pid_t pid) : pid_(pid) {}
+    ChildProcess(ChildProcess&& other) noexcept : pid_(other.pid_) { other.pid_ = -1; }
+    ChildProcess& operator=(ChildProcess&& other) noexcept;
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    ~ChildProcess() { kill_and_reap(); }
+
+    pid_t pid() const { return pid_; }
+    // True from construction with a pid until wait() or kill_and_reap() has
+    // reaped it (or given it up); false for a default-constructed or moved-from one.
+    bool holds_unwaited_child() const { return pid_ > 0; }
+    // Blocks until the child ends (retrying on EINTR) and reaps it. Throws
+    // std::system_error if it cannot (the child is then no longer ours).
+    ExitStatus wait();
+    // SIGKILL, then reap, if the pid is still an un-reaped child of this
+    // process (checked through a pidfd); does nothing once waited for.
+    void kill_and_reap() noexcept;
+
+private:
+    pid_t pid_ = -1;
+};
+
+}  // namespace tvp

@@ -1,0 +1,76 @@
+#pragma once
+// Named tasks, the way Python's "spawn" start method finds a worker's target: a
+// spawned child is a fresh program that looks its task up by name and runs it
+// with the arguments it got on the command line. The built-in tasks are compiled
+// into the worker executable and the bench binary alike.
+#include <concepts>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "os/number_parsing.hpp"
+
+namespace tvp {
+
+// A task returns its exit code; it receives the arguments after its name.
+using TaskFunction = int (*)(std::span<const std::string> args);
+
+struct NamedTask {
+    std::string_view name;
+    TaskFunction function;
+};
+
+// Built-in tasks (builtin_tasks.cpp).
+std::span<const NamedTask> builtin_tasks();
+
+// The task with this name, or nullptr.
+TaskFunction find_task(std::string_view name);
+
+// Runs `argv[0]` as a task name with the remaining words as its arguments, and
+// returns its exit code: the whole of a worker process's main(). An unknown
+// task, or a task that throws, is reported on stderr with exit code 64 or 70.
+int run_task_from_command_line(int argc, const char* const* argv);
+
+inline constexpr int exit_unknown_task = 64;   // EX_USAGE
+inline constexpr int exit_task_threw = 70;     // EX_SOFTWARE
+
+// Argument `index` of a task as an integer; throws std::invalid_argument naming it.
+template <class Integer>
+Integer integer_argument(std::span<const std::string> args, std::size_t index, std::string_view what) {
+    if (index >= args.size())
+        throw std::invalid_argument("missing argument " + std::to_string(index + 1) + " (" + std::string(what) + ")");
+    if (auto value = parse_integer<Integer>(args[index])) return *value;
+    throw std::invalid_argument("argument " + std::to_string(index + 1) + " (" + std::string(what) +
+                                ") is not an integer: '" + args[index] + "'");
+}
+
+// Throws std::invalid_argument "<task> needs <usage>" unless there are `count` arguments.
+inline void require_argument_count(std::span<const std::string> args, std::size_t count, std::string_view task,
+                                   std::string_view usage) {
+    if (args.size() != count)
+        throw std::invalid_argument(std::string(task) + " needs " + std::string(usage) + ", got " +
+                                    std::to_string(args.size()) + " arguments");
+}
+
+// A typed task: a struct with its fields, its name, and its work. to_args() and
+// from_args() are the one place its fields become command-line words and back,
+// so a spawned worker runs what a thread or forked child would. make_task()
+// (typed_task.hpp) turns one into a launcher's Task; registered<T>() into its
+// builtin_tasks() entry.
+template <class T>
+concept TypedTask = requires(const T& task, std::span<const std::string> args) {
+    { T::name } -> std::convertible_to<std::string_view>;
+    { task.to_args() } -> std::same_as<std::vector<std::string>>;
+    { T::from_args(args) } -> std::same_as<T>;
+    { T::from_args(args).run() } -> std::same_as<int>;
+};
+
+// The builtin_tasks() entry that rebuilds T from its arguments and runs it.
+template <TypedTask T>
+constexpr NamedTask registered() {
+    return {T::name, [](std::span<const std::string> args) { return T::from_args(args).run(); }};
+}
+
+}  // namespace tvp

@@ -1,0 +1,51 @@
+// Every task a spawned worker can run, by name.
+#include "io_bound/sleep_loop_task.hpp"
+#include "memory/memory_hold_task.hpp"
+#include "launch/demo_tasks.hpp"
+#include "ipc/peer.hpp"
+#include "manager/server_store.hpp"
+#include "manager/stores.hpp"
+#include "sumsq/partial_sum.hpp"
+#include "launch/task_registry.hpp"
+#include "worker/handshake.hpp"
+
+#include <cstdio>
+
+namespace tvp {
+
+namespace {
+// Proves to bench's --worker_exe check that this program is the suite's worker.
+struct HandshakeTask {
+    static constexpr std::string_view name = "handshake";
+    std::vector<std::string> to_args() const { return {}; }
+    static HandshakeTask from_args(std::span<const std::string>) { return {}; }
+    int run() const {
+        std::printf("%.*s\n", static_cast<int>(worker_handshake_reply.size()), worker_handshake_reply.data());
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    }
+};
+}  // namespace
+
+std::span<const NamedTask> builtin_tasks() {
+    static constexpr NamedTask tasks[] = {
+        registered<NoopTask>(),
+        registered<IdleWorker>(),
+        registered<CounterWorker>(),
+        registered<ExitWithTask>(),
+        registered<HandshakeTask>(),
+        registered<RaiseSignalTask>(),
+        registered<IncrementCounterTask>(),
+        {"ipc_peer", ipc::ipc_peer_task},
+        {"manager_abandon_lock", manager::abandon_lock_task},
+        {"manager_client", manager::client_task},
+        {"manager_server", manager::server_task},
+        {"manager_shm_worker", manager::shm_worker_task},
+        registered<MemoryHoldTask>(),
+        registered<SleepLoopTask>(),
+        registered<SleepMsTask>(),
+        registered<SumsqPartialTask>(),
+    };
+    return tasks;
+}
+
+}  // namespace tvp

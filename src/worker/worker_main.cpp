@@ -1,0 +1,6 @@
+// tvp_worker: the lean program the spawned back-ends start. It runs one named
+// task (task_registry.hpp) and exits with its code. It does not link Google
+// Benchmark, so spawning it measures process creation, not loading a big binary.
+#include "launch/task_registry.hpp"
+
+int main(int argc, char** argv) { return tvp::run_task_from_command_line(argc - 1, argv + 1); }
