@@ -18,6 +18,7 @@
 #include "bench_support.hpp"
 #include "latency_stats.hpp"
 #include "ipc/affinity.hpp"
+#include "os/cache_line.hpp"
 #include "ipc/endpoint.hpp"
 #include "ipc/message.hpp"
 #include "ipc/peer.hpp"
@@ -154,7 +155,7 @@ void atomic_pingpong(benchmark::State& state, Placement placement) {
         if (placement == Placement::cross && usable_cpus() < 2)
             throw std::runtime_error("cpus:cross needs two CPUs, this process may use one");
         const ScopedPin pin(parent_cpu(placement));
-        alignas(64) std::atomic<std::uint64_t> flag{0};
+        alignas(cache_line_bytes) std::atomic<std::uint64_t> flag{0};
         constexpr std::uint64_t stop = ~std::uint64_t{0};
         std::jthread peer([&] {
             pin_current_thread(peer_cpu(placement));

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "os/cache_line.hpp"
+
 namespace tvp::ipc::ring {
 
-inline constexpr std::size_t line_bytes = 64;
+inline constexpr std::size_t line_bytes = cache_line_bytes;
 inline constexpr std::uint64_t lines = (std::size_t{1} << 20) / line_bytes;  // 1 MiB per direction
 // A frame starts with its stamp (8 bytes), body length (4) and flags (4).
 inline constexpr std::size_t frame_header_bytes = 16;

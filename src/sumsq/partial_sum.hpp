@@ -7,12 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "os/cache_line.hpp"
 #include "sumsq/sumsq.hpp"
 
 namespace tvp {
 
 // One cache line per worker, so that neighbouring workers never share a line.
-struct alignas(64) PartialSum {
+struct alignas(cache_line_bytes) PartialSum {
     uint128 value = 0;
     std::uint64_t written = 0;  // 1 once the worker stored its value: a slot left at 0 was never filled
 };
