@@ -481,6 +481,52 @@ class SuiteTest(ScratchTest):
         self.assertEqual((outside["tvp_revision"], outside["tvp_revision_dirty"]), ("unknown", "unknown"))
 
 
+class TidyCsvTest(ScratchTest):
+    REFERENCE = ROOT / "results" / "vm-20261127-133446.json"
+
+    def csv_from(self, source):
+        copy = self.scratch / "run.json"
+        shutil.copy(source, copy)
+        result = run("suite", "--csv-from", copy, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return self.scratch / "run.csv", self.scratch / "run.aggregates.csv"
+
+    def test_pandas_pivots_it_without_cleaning(self):
+        import pandas
+        repetitions, aggregates = self.csv_from(self.REFERENCE)
+        frame = pandas.read_csv(repetitions)
+        pivot = frame.pivot_table(index=["scenario", "backend"], columns="workers", values="real_time_ns")
+        self.assertIn(("sumsq", "thread"), pivot.index)
+        self.assertIn(("create", "spawn"), pivot.index)  # Python's spawn start method, beside the C++ back-ends
+        self.assertEqual(list(frame.pivot_table(index=["scenario", "backend"], columns="bytes",
+                                                values="real_time_ns").columns), [8, 64, 4096, 65536, 1048576])
+        sumsq = frame[frame.scenario == "sumsq"].pivot_table(index=["backend", "language"], columns="workers",
+                                                             values="real_time_ns")
+        self.assertIn(("fork", "python"), sumsq.index)
+        self.assertIn(("fork", "cpp"), sumsq.index)
+        self.assertEqual(set(frame.language), {"cpp", "python"})
+        self.assertEqual(str(frame.real_time_ns.dtype), "float64")
+        mechanisms = frame[frame.scenario == "queue"].pivot_table(index="mechanism", columns="mode",
+                                                                  values="real_time_ns")
+        self.assertEqual(list(mechanisms.columns), ["latency", "throughput"])
+        self.assertFalse(frame.base_name.str.contains("real_time|_mean|iterations:|min_time:").any())
+        self.assertEqual(len(frame), sum(1 for row in rl.load(self.REFERENCE)["benchmarks"] if rl.is_repetition(row)))
+        means = pandas.read_csv(aggregates)
+        self.assertEqual(set(means.aggregate_name), {"mean", "median", "stddev"})
+        self.assertNotIn("bytes=1048576.0", repetitions.read_text())
+        self.assertNotRegex(repetitions.read_text(), r",1\.048576e\+06,|,1048576\.0,")
+
+    def test_the_committed_csv_is_the_writer_s(self):
+        repetitions, aggregates = self.csv_from(self.REFERENCE)
+        self.assertEqual(repetitions.read_text(), self.REFERENCE.with_suffix(".csv").read_text())
+        self.assertEqual(aggregates.read_text(), (ROOT / "results" / "vm-20261127-133446.aggregates.csv").read_text())
+
+    def test_an_unusable_file_exits_2_with_one_line(self):
+        self.assert_one_line_exit_2(run("suite", "--csv-from", FIXTURES / "malformed.json"), "not readable JSON")
+        self.assert_one_line_exit_2(run("suite", "--csv-from", FIXTURES / "missing.json"), "no such file")
+        self.assertFalse((FIXTURES / "malformed.csv").exists())
+
+
 class MachineCheckTest(ScratchTest):
     def machine(self, load="0.05", governor="performance", boost=None, smt="0", thp="always madvise [never]"):
         proc, sys_root = self.scratch / "proc", self.scratch / "sys"
