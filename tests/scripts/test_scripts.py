@@ -797,9 +797,63 @@ class PythonReferenceOptionsTest(ScratchTest):
         blocker = self.scratch / "file"
         blocker.write_text("")
         for args, message in [(["--repetitions", "0"], "0 is not at least 1"),
-                              (["--out", blocker / "out.json"], "cannot create")]:
+                              (["--out", blocker / "out.json"], "cannot create"),
+                              (["--n", "0"], "0 is not at least 1"), (["--n", "1e8"], "'1e8' is not a whole number"),
+                              (["--n", "10,,20"], "'' is not a whole number"), (["--n", ""], "names no number"),
+                              (["--workers", "-1"], "-1 is not at least 1"), (["--workers", "two"], "not a whole"),
+                              (["--workers"], "expected one argument")]:
             with self.subTest(args=args):
                 self.assert_one_line_exit_2(run("python_reference", *args, timeout=20), message)
+
+    def test_the_default_is_the_chapter_s_case(self):
+        result = run("python_reference", "--help", timeout=20)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stdout, r"default 100_000_000, the\s+chapter.s")
+        reference = load_script("python_reference")
+        self.assertEqual((reference.CHAPTER_N, max(reference.DEFAULT_WORKERS)), (10**8, 4))
+        self.assertIn(1, reference.DEFAULT_WORKERS)  # the speedup's reference
+
+    def test_every_n_and_worker_count_asked_is_run_and_the_value_d_result_reported(self):
+        out = self.scratch / "python.json"
+        result = run("python_reference", "--quick", "--repetitions", "1", "--n", "30000,20000", "--workers", "3,1",
+                     "--out", out, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = {row["name"]: row for row in rl.load(out)["benchmarks"] if row["name"].startswith("python_sumsq/")}
+        self.assertEqual(sorted(rows), sorted(f"python_sumsq/{kind}/workers:{w}/n:{n}" for kind in
+                                              ["thread", "process_fork"] for w in [1, 3] for n in [20000, 30000]))
+        exact = 29999 * 30000 * 59999 // 6
+        process = rows["python_sumsq/process_fork/workers:3/n:30000"]
+        self.assertEqual(process["value_d_result"], float(exact))  # below 2^53 the double is exact
+        self.assertEqual(process["value_d_error"], 0.0)
+        self.assertIn(f"sum={exact}; Value('d') sum=", process["label"])
+        self.assertIn("speedup", process)
+        thread = rows["python_sumsq/thread/workers:3/n:30000"]
+        self.assertEqual(thread["label"], f"sum={exact}")
+        self.assertNotIn("value_d_error", thread)
+
+    def test_the_chapter_s_value_d_rounds_the_sum_of_10_to_the_8(self):
+        reference = load_script("python_reference")
+        n, workers = 10**8, 4
+        chunk = n // workers
+        partials = [sum_of_squares_between(i * chunk, (i + 1) * chunk) for i in range(workers)]
+        exact = sum(partials)
+        self.assertEqual(exact, reference.exact_sum_of_squares(n))
+        self.assertEqual(exact, 333333328333333350000000)
+        chapter = sum(float(p) for p in partials)  # what Value('d') holds and the chapter adds
+        counters = reference.sumsq_counters(n, 4.0, exact, chapter)
+        self.assertEqual(counters["value_d_error"], float(exact - int(chapter)))
+        self.assertNotEqual(counters["value_d_error"], 0.0)
+        self.assertLess(abs(counters["value_d_error"]), 2**30)
+        self.assertIn(f"sum={exact}; Value('d') sum=3.333333283333", counters["label"])
+        self.assertIn(f"exact - Value('d') = {exact - int(chapter)}", counters["label"])
+        self.assertAlmostEqual(counters["ns_per_element"], 40.0)
+
+
+def sum_of_squares_between(begin, end):
+    """begin^2 + ... + (end-1)^2, exactly."""
+    def below(k):
+        return k * (k - 1) * (2 * k - 1) // 6
+    return below(end) - below(begin)
 
 
 if __name__ == "__main__":
