@@ -759,24 +759,113 @@ class ReportTest(ScratchTest):
 
 
 class PlotsTest(ScratchTest):
-    def test_plots_are_written_headless_and_name_the_revision(self):
+    def test_plots_are_written_headless_png_and_svg_and_name_the_revision(self):
         data = json.loads((FIXTURES / "suite-quick.json").read_text())
         data["context"]["tvp_revision"], data["context"]["tvp_revision_dirty"] = "c0ffee0123456789", "false"
         results = self.scratch / "results.json"
         results.write_text(json.dumps(data))
         result = run("plots", results, "--out-dir", self.scratch / "plots")
         self.assertEqual(result.returncode, 0, result.stderr)
-        pngs = sorted((self.scratch / "plots").glob("*.png"))
-        self.assertEqual([p.name for p in pngs], ["create_parent_size.png", "create_per_worker.png", "sumsq_speedup.png"])
-        for png in pngs:
-            self.assertGreater(png.stat().st_size, 10_000)
-            self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
-            self.assertIn(b"revision c0ffee012345", png.read_bytes())
+        stems = ["create_parent_size", "create_per_worker", "sumsq_speedup"]
+        self.assertEqual(sorted(p.name for p in (self.scratch / "plots").iterdir()),
+                         sorted(f"{stem}.{suffix}" for stem in stems for suffix in ["png", "svg"]))
+        for stem in stems:
+            png = (self.scratch / "plots" / f"{stem}.png").read_bytes()
+            self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertIn(b"revision c0ffee012345", png)
+            self.assertIn("revision c0ffee012345", (self.scratch / "plots" / f"{stem}.svg").read_text())
+            width = int.from_bytes(png[16:20], "big")  # the IHDR chunk
+            self.assertEqual(width, 900, stem)  # a README's width: its text legible without scaling
 
-    def test_the_ipc_plot_shows_the_p50_of_the_round_trips(self):
+    def captured(self, plot, rows, **context):
+        """The figures `plot` (a plots.plot_* function) draws from `rows`, by stem, without writing them."""
         plots = load_script("plots")
-        points = plots.ipc_points(rl.medians(rl.load(self.results("ipc.json", ipc_rows()))))
-        self.assertEqual(points[("latency", "cross")]["thread: mutex_cv"], [(8, 56.8)])
+        figures = {}
+        plots.save = plots.save_with_legend = lambda figure, data, out_dir, stem: figures.setdefault(stem, figure) and 1
+        data = rl.load(self.results("plot.json", rows, **context))
+        medians = rl.medians(data)
+        palette = plots.Palette({rl.identity(name)["backend"] for name in medians})
+        getattr(plots, plot)(medians, data, self.scratch, palette)
+        return plots, palette, figures
+
+    def test_colour_is_the_back_end_in_every_plot_and_new_back_ends_appear(self):
+        rows = []
+        for backend in ["thread", "fork", "mpi", "clone3"]:
+            for workers in [1, 2, 4]:
+                rows += repetitions(f"sumsq/{backend}/workers:{workers}/n:1000", SPREAD, speedup=float(workers))
+        rows += repetitions("python_sumsq/thread/workers:1/n:1000", SPREAD, speedup=1.0)
+        rows += repetitions("python_sumsq/process_fork/workers:1/n:1000", SPREAD, speedup=1.0)
+        plots, palette, figures = self.captured("plot_sumsq", rows, num_cpus=2)
+        plots_gil, _, gil = self.captured("plot_gil", rows, num_cpus=2)
+        colours = {}
+        for figure in [figures["sumsq_speedup"], gil["python_gil"]]:
+            for handle, label in zip(*figure.axes[0].get_legend_handles_labels()):
+                line = handle.lines[0] if hasattr(handle, "lines") else handle  # an errorbar's data line
+                label = label.removeprefix("C++ ").removeprefix("Python ")
+                colours.setdefault(label.split(" ")[0], set()).add(line.get_color())
+        self.assertEqual(colours["fork"], {plots.BACKEND_COLOURS["fork"]})
+        self.assertEqual(colours["mpi"], {plots.BACKEND_COLOURS["mpi"]})
+        self.assertIn("clone3", colours)
+        self.assertEqual(colours["threads"], {plots.BACKEND_COLOURS["thread"]})  # Python threads: thread's colour
+        self.assertEqual(colours["processes"], {plots.BACKEND_COLOURS["fork"]})  # Python fork: fork's colour
+        self.assertEqual(palette.colour("raw_fork"), palette.colour("fork"))
+        unknown = plots.Palette({"thread", "zz_new", "aa_new"})
+        self.assertNotIn(unknown.colour("aa_new"), plots.BACKEND_COLOURS.values())
+        self.assertNotEqual(unknown.colour("aa_new"), unknown.colour("zz_new"))
+
+    def test_the_ideal_speedup_is_capped_at_the_run_s_cpus_and_ticks_are_the_measured_workers(self):
+        rows = []
+        for workers in [1, 3, 12]:
+            rows += repetitions(f"sumsq/thread/workers:{workers}/n:100000000", SPREAD, speedup=1.5)
+        _, _, figures = self.captured("plot_sumsq", rows, num_cpus=2)
+        ax = figures["sumsq_speedup"].axes[0]
+        ideal = next(line for line in ax.get_lines() if "ideal" in line.get_label())
+        self.assertEqual(max(ideal.get_ydata()), 2)
+        self.assertIn("2 CPUs", ideal.get_label())
+        self.assertEqual(list(ax.get_xticks()), [1, 3, 12])
+        self.assertIn("the chapter's", ax.get_title())
+
+    def test_spread_is_drawn_and_a_missing_back_end_is_named(self):
+        rows = (repetitions("create/thread/workers:4/parent_mib:0", [10.0, 20.0, 30.0], us_per_worker=[10.0, 20.0, 30.0])
+                + repetitions("create/fork/workers:4/parent_mib:0", SPREAD, us_per_worker=100.0)
+                + repetitions("create/vfork/workers:4/parent_mib:64", SPREAD, us_per_worker=50.0))
+        _, _, figures = self.captured("plot_create", rows)
+        ax = figures["create_per_worker"].axes[0]
+        self.assertIn("not measured: vfork", ax.get_title())
+        bars = [collection for collection in ax.collections if collection.get_segments()]
+        segments = [segment for collection in bars for segment in collection.get_segments()]
+        self.assertIn((10.0, 30.0), [(min(s[:, 1]), max(s[:, 1])) for s in segments])  # min-max of the repetitions
+
+    def test_the_new_plots_are_drawn_from_their_scenarios(self):
+        rows = (repetitions("memory/thread/workers:16", SPREAD, rss_bytes_per_worker=65536.0)
+                + repetitions("memory/fork/workers:16", SPREAD, pss_bytes_per_worker=262144.0)
+                + repetitions("iobound/thread/workers:4", SPREAD, waits_per_second=3600.0)
+                + repetitions("manager/fork/store:shm/workers:1/mix:write", SPREAD, ns_per_op=50.0)
+                + repetitions("manager/fork/store:server/workers:1/mix:write", SPREAD, ns_per_op=1.3e5)
+                + repetitions("python_sumsq/thread/workers:1/n:100000000", SPREAD, speedup=1.0)
+                + repetitions("python_sumsq/thread/workers:4/n:100000000", SPREAD, speedup=0.99)
+                + repetitions("python_sumsq/process_fork/workers:4/n:100000000", SPREAD, speedup=1.9))
+        results = self.results("new.json", rows)
+        result = run("plots", results, "--out-dir", self.scratch / "plots")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for stem in ["memory_per_worker", "iobound_throughput", "manager_cost", "python_gil"]:
+            self.assertTrue((self.scratch / "plots" / f"{stem}.png").exists(), stem)
+            self.assertTrue((self.scratch / "plots" / f"{stem}.svg").exists(), stem)
+        svg = (self.scratch / "plots" / "manager_cost.svg").read_text()
+        self.assertIn("store: server", svg)
+        self.assertIn("no C++ sumsq run", (self.scratch / "plots" / "python_gil.svg").read_text())
+
+    def test_the_ipc_plots_show_every_back_end_with_the_p99_band(self):
+        rows = ipc_rows() + latency("queue/posix_spawn/posix_mq/bytes:8/cpus:cross/latency", 70.0, 50.0, 1_000, 80.0)
+        _, _, figures = self.captured("plot_ipc", rows)
+        figure = figures["ipc_latency"]
+        titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
+        self.assertEqual(titles[0].split("\n")[0], "mutex_cv")
+        self.assertIn("not measured: fork, posix_spawn", titles[0])
+        labels = [text.get_text() for text in figure.legends[0].get_texts()]
+        self.assertLessEqual({"fork", "posix_spawn", "thread", "p50 to p99"}, set(labels))
+        self.assertTrue(any(collection.get_paths() for ax in figure.axes for collection in ax.collections
+                            if type(collection).__name__ == "PolyCollection"))
 
     def test_unusable_input_or_output_exits_2_and_writes_nothing(self):
         blocker = self.scratch / "file"
@@ -785,7 +874,7 @@ class PlotsTest(ScratchTest):
         for args, message in [([FIXTURES / "suite-quick.json", "--out-dir", blocker / "plots"], "cannot create"),
                               ([FIXTURES / "suite-quick.json", "--out-dir", blocker], "not a folder"),
                               ([unit, "--out-dir", self.scratch / "plots"], "unknown time_unit 'weeks'"),
-                              ([self.results("other.json", repetitions("memory/fork/workers:16", SPREAD)),
+                              ([self.results("other.json", repetitions("isolation/fork/workers:4", SPREAD)),
                                 "--out-dir", self.scratch / "plots"], "holds none of the plotted benchmarks")]:
             with self.subTest(args=args):
                 self.assert_one_line_exit_2(run("plots", *args), message)
