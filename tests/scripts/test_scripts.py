@@ -919,6 +919,14 @@ class PlotsTest(ScratchTest):
         self.assertFalse((self.scratch / "plots").exists())
 
 
+class LicenseTest(unittest.TestCase):
+    def test_the_repository_is_mit_licensed(self):
+        text = (ROOT / "LICENSE").read_text()
+        self.assertTrue(text.startswith("MIT License"))
+        self.assertIn("Copyright (c) 2026 The threads-vs-processes suite authors", text)
+        self.assertIn('THE SOFTWARE IS PROVIDED "AS IS"', text)
+
+
 class PythonReferenceOptionsTest(ScratchTest):
     def test_bad_options_are_rejected_before_the_run(self):
         blocker = self.scratch / "file"
