@@ -8,6 +8,7 @@ import argparse
 import math
 import os
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -225,26 +226,85 @@ def sweep(names, scenario, key, **fixed):
     return sorted(values, key=numeric_key)
 
 
+# The tidy CSV (csv_table): one row per repetition, one unit per column, one column
+# per parameter. Bare words of a name that are a mode ('latency', 'throughput')
+# go to `mode`, the others to `mechanism`. The Python reference's rows
+# (scripts/python_reference: scenario python_<scenario>, back-end thread,
+# process_fork / fork, process_spawn / spawn) are written under the C++ rows'
+# scenario and back-end names with language "python".
+MODES = ("latency", "throughput")
+PYTHON_PREFIX = "python_"
 CSV_FIXED = {"family_index", "per_family_instance_index", "repetitions", "repetition_index", "threads",
              "iterations", "real_time", "cpu_time"}
+CSV_IDENTITY = ["base_name", "language", "scenario", "backend", "mechanism", "mode"]
+INTEGER = re.compile(r"-?[0-9]+")
+
+
+def parameter_value(text):
+    """A parameter's text as the CSV writes it: an int for a whole number ('1048576'
+    -> 1048576), a float for another number, else the text ('cross')."""
+    if INTEGER.fullmatch(text):
+        return int(text)
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) else text
+
+
+def identity(name):
+    """{base_name, language, scenario, backend, mechanism, mode, **parameters} of a
+    benchmark name, in the tidy CSV's vocabulary (see MODES and PYTHON_PREFIX)."""
+    scenario, backend, params = parse_name(name)
+    words = name_words(params)
+    language = "cpp"
+    if scenario.startswith(PYTHON_PREFIX):
+        language, scenario = "python", scenario[len(PYTHON_PREFIX):]
+        backend = backend.removeprefix("process_")
+    return {"base_name": base_name(name), "language": language, "scenario": scenario, "backend": backend,
+            "mechanism": "/".join(word for word in words if word not in MODES),
+            "mode": "/".join(word for word in words if word in MODES),
+            **{key: parameter_value(value) for key, value in params.items() if key != "parts"}}
+
+
+def tidy_param_columns(rows):
+    """param_columns without 'parts' (the tidy CSV splits it into mechanism and mode)."""
+    return [key for key in param_columns(rows) if key != "parts"]
+
+
+def _tidy(data, rows, leading, trailing):
+    counters = sorted({key for row in rows for key, value in row.items()
+                       if is_number(value) and key not in CSV_FIXED})
+    columns = [*CSV_IDENTITY, *tidy_param_columns(rows), *leading, "real_time_ns", "cpu_time_ns", *counters,
+               *trailing]
+    table = []
+    for row in rows:
+        name = row.get("run_name") or split_aggregate(row["name"], row.get("aggregate_name"))[0]
+        unit = row.get("time_unit", "ns")
+        times = {f"{field}_ns": to_seconds(row[field], unit) * 1e9
+                 for field in ("real_time", "cpu_time") if is_number(row.get(field)) and not row.get("error_occurred")}
+        table.append({**row, **identity(name), **times})
+    return columns, table
 
 
 def csv_table(data):
-    """(columns, rows) of the results flattened for a CSV: one row per benchmark
-    row (every repetition and every aggregate), the name parsed into scenario,
-    back-end and one column per parameter key found (param_columns), then the
-    counters (every numeric field bench added, sorted)."""
-    benchmarks = data["benchmarks"]
-    counters = sorted({key for row in benchmarks for key, value in row.items()
-                       if isinstance(value, (int, float)) and key not in CSV_FIXED})
-    columns = (["name", "scenario", "backend", *param_columns(benchmarks), "run_type", "aggregate_name",
-                "repetition_index", "iterations", "real_time", "cpu_time", "time_unit", *counters, "label",
-                "error_message"])
-    rows = []
-    for row in benchmarks:
-        scenario, backend, params = row_params(row)
-        rows.append({**row, "scenario": scenario, "backend": backend, **params})
-    return columns, rows
+    """(columns, rows) of the tidy CSV: one row per repetition (errored ones with
+    their error_message and no times), the name split into CSV_IDENTITY and one
+    column per parameter (tidy_param_columns; whole numbers as ints), times in ns
+    (real_time_ns, cpu_time_ns), then every numeric counter bench added (sorted;
+    each carries its unit in its name), the label and the error message."""
+    return _tidy(data, [row for row in data["benchmarks"] if is_repetition(row)],
+                 ["repetition_index", "repetitions", "iterations"], ["label", "error_message"])
+
+
+def aggregates_table(data):
+    """(columns, rows) of the aggregates CSV: Google Benchmark's aggregates (mean,
+    median, stddev: the column `aggregate_name`) with the same columns as csv_table.
+    Aggregates in percent (cv) are left out: their values are not in the columns'
+    units (cv = stddev / mean)."""
+    return _tidy(data, [row for row in data["benchmarks"] if not is_repetition(row)
+                        and row.get("aggregate_unit", "time") == "time"],
+                 ["aggregate_name", "repetitions"], [])
 
 
 def is_repetition(row):

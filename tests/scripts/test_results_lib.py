@@ -113,37 +113,72 @@ class CsvTest(unittest.TestCase):
     DATA = {"context": {}, "benchmarks": [
         *rows_of("create/fork/workers:4/parent_mib:0/real_time", 2, us_per_worker=5.0),
         *aggregates_of("create/fork/workers:4/parent_mib:0/real_time"),
-        *rows_of("queue/fork/shm_ring/bytes:8/cpus:cross/wait:spin/latency/iterations:100/real_time", 2,
+        *rows_of("queue/fork/shm_ring/bytes:1048576/cpus:cross/wait:spin/latency/iterations:100/real_time", 2,
                  round_trip_p50_us=3.0),
-        *rows_of("memory/fork/workers:1/write_mib:64/zeta:1/alpha:x", 1, pss_bytes_per_worker=7.0)]}
+        *[{**row, "time_unit": "ms"} for row in rows_of("sumsq/thread/workers:2/n:100000000/real_time", 1)],
+        *rows_of("memory/fork/workers:1/write_mib:64/zeta:1/alpha:x", 1, pss_bytes_per_worker=7.0),
+        *rows_of("python_sumsq/process_fork/workers:4/n:100000000", 1, speedup=1.9),
+        *rows_of("python_create/process_spawn/workers:4", 1),
+        *rows_of("python_queue/thread/queue/bytes:8/latency", 1)]}
 
-    def test_parameter_columns_are_those_found_known_first_then_the_others_sorted(self):
-        self.assertEqual(rl.param_columns(self.DATA["benchmarks"]),
-                         ["parts", "workers", "parent_mib", "bytes", "cpus", "wait", "alpha", "write_mib", "zeta"])
-        self.assertEqual(rl.param_columns(rows_of("create/fork", 1)), [])
+    def table(self):
+        return rl.csv_table(self.DATA)
 
-    def test_one_row_per_repetition_and_aggregate(self):
-        columns, rows = rl.csv_table(self.DATA)
-        self.assertEqual(columns[:3], ["name", "scenario", "backend"])
-        self.assertEqual(columns[3:12], rl.param_columns(self.DATA["benchmarks"]))
-        self.assertEqual(columns[12:16], ["run_type", "aggregate_name", "repetition_index", "iterations"])
-        self.assertEqual(columns[-2:], ["label", "error_message"])
-        self.assertIn("us_per_worker", columns)
-        self.assertIn("round_trip_p50_us", columns)
-        self.assertNotIn("repetitions", columns)
-        self.assertEqual(len(rows), len(self.DATA["benchmarks"]))
-        self.assertEqual([row["aggregate_name"] for row in rows if row["run_type"] == "aggregate"],
-                         ["mean", "median", "stddev"])
-        for row in rows[:5]:  # the repetitions and the aggregates of create have the same parameters
-            self.assertEqual((row["scenario"], row["backend"], row["workers"], row["parent_mib"]),
-                             ("create", "fork", "4", "0"))
-        queue = rows[5]
-        self.assertEqual((queue["parts"], queue["bytes"], queue["cpus"], queue["wait"]),
-                         ("shm_ring/latency", "8", "cross", "spin"))
-        memory = rows[-1]
-        self.assertEqual((memory["write_mib"], memory["zeta"], memory["alpha"]), ("64", "1", "x"))
+    def test_one_row_per_repetition_aggregates_apart(self):
+        columns, rows = self.table()
+        self.assertEqual(len(rows), len(self.DATA["benchmarks"]) - 3)
+        self.assertNotIn("aggregate_name", columns)
+        self.assertEqual([row["repetition_index"] for row in rows[:2]], [0, 1])
+        columns, aggregates = rl.aggregates_table(self.DATA)
+        self.assertEqual([row["aggregate_name"] for row in aggregates], ["mean", "median", "stddev"])
+        self.assertEqual({row["base_name"] for row in aggregates}, {"create/fork/workers:4/parent_mib:0"})
+        self.assertIn("aggregate_name", columns)
 
-    def test_the_suite_writes_those_columns(self):
+    def test_a_percentage_aggregate_is_left_out(self):
+        cv = {**aggregates_of("a/b/n:1")[0], "aggregate_name": "cv", "aggregate_unit": "percentage"}
+        self.assertEqual(rl.aggregates_table({"context": {}, "benchmarks": [cv]})[1], [])
+
+    def test_one_unit_per_column(self):
+        columns, rows = self.table()
+        for gone in ["name", "real_time", "cpu_time", "time_unit", "parts"]:
+            self.assertNotIn(gone, columns)
+        by_name = {row["base_name"]: row for row in rows if row["repetition_index"] == 0}
+        self.assertAlmostEqual(by_name["create/fork/workers:4/parent_mib:0"]["real_time_ns"], 1000.0)  # 1 µs
+        self.assertAlmostEqual(by_name["sumsq/thread/workers:2/n:100000000"]["real_time_ns"], 1e6)  # 1 ms
+        self.assertAlmostEqual(by_name["sumsq/thread/workers:2/n:100000000"]["cpu_time_ns"], 1e6)
+
+    def test_identity_columns_and_one_column_per_parameter(self):
+        columns, rows = self.table()
+        self.assertEqual(columns[:6], ["base_name", "language", "scenario", "backend", "mechanism", "mode"])
+        self.assertEqual(columns[6:15], ["workers", "n", "parent_mib", "bytes", "cpus", "wait", "alpha",
+                                         "write_mib", "zeta"])
+        queue = next(row for row in rows if row["scenario"] == "queue")
+        self.assertEqual((queue["base_name"], queue["mechanism"], queue["mode"], queue["bytes"], queue["cpus"]),
+                         ("queue/fork/shm_ring/bytes:1048576/cpus:cross/wait:spin/latency", "shm_ring", "latency",
+                          1048576, "cross"))
+        self.assertIs(type(queue["bytes"]), int)
+        memory = next(row for row in rows if row["scenario"] == "memory")
+        self.assertEqual((memory["write_mib"], memory["zeta"], memory["alpha"]), (64, 1, "x"))
+
+    def test_python_rows_use_the_cpp_vocabulary(self):
+        rows = {(row["language"], row["scenario"], row["backend"], row["mechanism"]) for row in self.table()[1]}
+        self.assertLessEqual({("python", "sumsq", "fork", ""), ("python", "create", "spawn", ""),
+                              ("python", "queue", "thread", "queue"), ("cpp", "sumsq", "thread", "")}, rows)
+        self.assertEqual(rl.identity("python_sumsq/fork/workers:4/n:10")["backend"], "fork")
+
+    def test_any_back_end_scenario_or_parameter_flows_through(self):
+        data = {"context": {}, "benchmarks": rows_of("queue/mpi/send_recv/bytes:64/ranks:4/latency", 1) +
+                rows_of("stencil/clone3/workers:2/halo:0.5", 1)}
+        columns, rows = rl.csv_table(data)
+        self.assertEqual((rows[0]["backend"], rows[0]["mechanism"], rows[0]["ranks"]), ("mpi", "send_recv", 4))
+        self.assertEqual((rows[1]["scenario"], rows[1]["backend"], rows[1]["halo"]), ("stencil", "clone3", 0.5))
+        self.assertLessEqual({"ranks", "halo"}, set(columns))
+
+    def test_parameter_values(self):
+        self.assertEqual([rl.parameter_value(text) for text in ["1048576", "-3", "0.5", "1e3", "cross", "nan"]],
+                         [1048576, -3, 0.5, 1000.0, "cross", "nan"])
+
+    def test_the_suite_writes_both_files(self):
         import csv
         import importlib.machinery
         import importlib.util
@@ -152,11 +187,15 @@ class CsvTest(unittest.TestCase):
         loader.exec_module(suite)
         scratch = Path(tempfile.mkdtemp(prefix="tvp-csv-"))
         self.addCleanup(shutil.rmtree, scratch, ignore_errors=True)
-        suite.write_csv(self.DATA, scratch / "out.csv")
+        suite.write_csv(self.DATA, scratch / "out")
         with open(scratch / "out.csv", newline="") as file:
             reader = csv.DictReader(file)
             self.assertEqual(reader.fieldnames, rl.csv_table(self.DATA)[0])
-            self.assertEqual(len(list(reader)), len(self.DATA["benchmarks"]))
+            rows = list(reader)
+        self.assertEqual(len(rows), len(self.DATA["benchmarks"]) - 3)
+        self.assertIn("1048576", [row["bytes"] for row in rows])  # never 1048576.0 or 1.048576e+06
+        with open(scratch / "out.aggregates.csv", newline="") as file:
+            self.assertEqual(len(list(csv.DictReader(file))), 3)
 
 
 class NewestRunTest(unittest.TestCase):
