@@ -13,6 +13,7 @@
 #include "launch/child_process.hpp"
 #include "launch/demo_tasks.hpp"
 #include "launch/launcher.hpp"
+#include "launch/typed_task.hpp"
 #include "scenarios.hpp"
 #include "os/system_error.hpp"
 #include "os/touched_memory.hpp"
@@ -50,9 +51,7 @@ void create_workers(benchmark::State& state, const Launcher& launcher, Api api, 
         TouchedMemory parent(parent_mib);
         // The chapter's Process(target=f): a function for threads and fork, the
         // named task "noop" for the spawned back-ends.
-        Task idle{.name = "noop", .args = {}, .function = {}};
-        if (!runs_worker_executable(backend)) idle.function = [] { return 0; };
-        const std::vector<Task> tasks(workers, idle);
+        const std::vector<Task> tasks(workers, make_task(NoopTask{}, backend));
 
         LoopMeter meter;
         std::uint64_t verified = 0;

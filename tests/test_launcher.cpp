@@ -11,6 +11,7 @@
 #include "launch/launcher.hpp"
 #include "os/shared_memory.hpp"
 #include "launch/task_registry.hpp"
+#include "launch/typed_task.hpp"
 #include "test_support.hpp"
 
 namespace tvp {
@@ -25,7 +26,7 @@ public:
     }
     void increment(std::size_t i) { std::atomic_ref<std::uint64_t>(segment_.as<std::uint64_t>()[i]).fetch_add(1); }
     Task increment_task(std::size_t i) const {
-        return {.name = "increment_counter", .args = {segment_.name(), std::to_string(i)}, .function = {}};
+        return named_task(IncrementCounterTask{.segment = segment_.name(), .index = i});
     }
     const std::string& name() const { return segment_.name(); }
 

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "launch/launcher.hpp"
+#include "launch/typed_task.hpp"
 #include "manager/server_session.hpp"
 #include "manager/store_task.hpp"
 #include "manager/stores.hpp"
@@ -131,7 +132,7 @@ TEST_P(ProcessStoreTest, SharedSegmentLeavesTheExactState) {
 TEST_P(ProcessStoreTest, AWorkerThatDiesHoldingTheLockDoesNotHangTheOthers) {
     ShmStore store = ShmStore::create(ShmStore::bytes_needed(1, operations, Mix::write));
     store.reset(1, operations, Mix::write);
-    Task crash = spawned() ? Task{.name = "manager_abandon_lock", .args = {store.name()}, .function = {}}
+    Task crash = spawned() ? named_task(AbandonLockTask{.segment = store.name()})
                            : Task{.name = {}, .args = {}, .function = [&store]() -> int {
                                   store.lock_and_abandon();
                                   ::_exit(3);

@@ -8,8 +8,10 @@
 
 #include <atomic>
 
+#include "launch/demo_tasks.hpp"
 #include "launch/launcher.hpp"
 #include "launch/parent_death.hpp"
+#include "launch/typed_task.hpp"
 #include "process_tree.hpp"
 #include "os/unique_fd.hpp"
 
@@ -71,7 +73,7 @@ class SpawnedDeathTest : public ParentDeathTest, public ::testing::WithParamInte
 TEST_P(SpawnedDeathTest, ASpawnedWorkerEndsWithItsParent) {
     const auto [parent, child] = parent_and_child([] {
         const Launcher launcher(GetParam());
-        auto worker = launcher.start({.name = "sleep_ms", .args = {"30000"}, .function = {}});
+        auto worker = launcher.start(named_task(SleepMsTask{.milliseconds = 30000}));
         const pid_t pid = *worker->pid();
         worker.release();  // never joined: the parent is killed first
         return pid;

@@ -15,6 +15,7 @@
 #include "os/shared_memory.hpp"
 #include "sumsq/sumsq.hpp"
 #include "launch/task_registry.hpp"
+#include "launch/typed_task.hpp"
 #include "test_support.hpp"
 
 namespace tvp::ipc {
@@ -133,20 +134,17 @@ TEST_F(RingLimitsTest, AWellFormedFrameStillArrives) {
 TEST_F(PeerLimitsTest, ASumsqWorkerRefusesASlotOrRangeOutsideTheRun) {
     SharedMemory slots = SharedMemory::create_named(2 * sizeof(PartialSum));
     const Launcher launcher(Backend::posix_spawn);
-    auto run = [&](const std::string& slot, std::uint64_t begin, std::uint64_t end) {
-        return launcher
-            .start({.name = "sumsq_partial",
-                    .args = {slots.name(), slot, std::to_string(begin), std::to_string(end)},
-                    .function = {}})
+    auto run = [&](std::size_t slot, std::uint64_t begin, std::uint64_t end) {
+        return launcher.start(named_task(SumsqPartialTask{.segment = slots.name(), .slot = slot, .range = {begin, end}}))
             ->join();
     };
-    EXPECT_EQ(run("1", 0, 100), ExitStatus::exited(0));
+    EXPECT_EQ(run(1, 0, 100), ExitStatus::exited(0));
     // (2^58 - 1 + 1) * 64 wraps to 0: the offset check let it through, 64 bytes before the segment.
-    EXPECT_EQ(run(std::to_string((std::uint64_t{1} << 58) - 1), 0, 100), ExitStatus::exited(exit_task_threw));
-    EXPECT_EQ(run("2", 0, 100), ExitStatus::exited(exit_task_threw));
-    EXPECT_EQ(run("0", 100, 10), ExitStatus::exited(exit_task_threw)) << "begin after end";
+    EXPECT_EQ(run((std::size_t{1} << 58) - 1, 0, 100), ExitStatus::exited(exit_task_threw));
+    EXPECT_EQ(run(2, 0, 100), ExitStatus::exited(exit_task_threw));
+    EXPECT_EQ(run(0, 100, 10), ExitStatus::exited(exit_task_threw)) << "begin after end";
     const std::uint64_t max_n = max_sum_of_squares_n();
-    EXPECT_EQ(run("0", max_n, max_n + 1), ExitStatus::exited(exit_task_threw)) << "a sum beyond 128 bits";
+    EXPECT_EQ(run(0, max_n, max_n + 1), ExitStatus::exited(exit_task_threw)) << "a sum beyond 128 bits";
 }
 
 }  // namespace

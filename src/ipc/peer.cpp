@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <stdexcept>
 
 #include "ipc/affinity.hpp"
 #include "ipc/message.hpp"
@@ -49,25 +50,50 @@ int run_peer(Endpoint& endpoint, const PeerOptions& options) {
     return 0;
 }
 
-std::vector<std::string> peer_task_arguments(const PeerOptions& options, pid_t parent,
-                                             const std::vector<std::string>& endpoint_arguments) {
-    std::vector<std::string> args{options.role == PeerRole::echo ? "echo" : "consume",
-                                  std::to_string(options.payload_bytes), std::to_string(options.ack_every),
-                                  std::to_string(options.cpu), std::to_string(parent)};
-    args.insert(args.end(), endpoint_arguments.begin(), endpoint_arguments.end());
+namespace {
+
+std::string_view role_name(PeerRole role) { return role == PeerRole::echo ? "echo" : "consume"; }
+
+PeerRole parse_role(const std::string& word) {
+    if (word == role_name(PeerRole::echo)) return PeerRole::echo;
+    if (word == role_name(PeerRole::consume)) return PeerRole::consume;
+    throw std::invalid_argument("argument 1 (role) is neither echo nor consume: '" + word + "'");
+}
+
+}  // namespace
+
+std::vector<std::string> IpcPeerTask::to_args() const {
+    std::vector<std::string> args{std::string(role_name(options.role)), std::to_string(options.payload_bytes),
+                                  std::to_string(options.ack_every), std::to_string(options.cpu),
+                                  std::to_string(parent)};
+    args.insert(args.end(), endpoint.begin(), endpoint.end());
     return args;
 }
 
-int ipc_peer_task(std::span<const std::string> args) {
-    if (args.size() < 6) throw std::invalid_argument("ipc_peer needs <role> <bytes> <ack_every> <cpu> <parent> <endpoint...>");
-    const PeerOptions options{.role = args[0] == "echo" ? PeerRole::echo : PeerRole::consume,
-                              .payload_bytes = integer_argument<std::size_t>(args, 1, "payload bytes"),
-                              .ack_every = integer_argument<std::uint64_t>(args, 2, "ack every"),
-                              .cpu = integer_argument<int>(args, 3, "cpu")};
-    if (options.ack_every == 0) throw std::invalid_argument("ack_every must be at least 1");
-    const auto parent = integer_argument<pid_t>(args, 4, "parent pid");
-    auto endpoint = open_peer_endpoint(args.subspan(5), [parent] { return ::getppid() == parent; });
-    return run_peer(*endpoint, options);
+IpcPeerTask IpcPeerTask::from_args(std::span<const std::string> args) {
+    if (args.size() < 6)
+        throw std::invalid_argument("ipc_peer needs <role> <bytes> <ack_every> <cpu> <parent> <endpoint...>, got " +
+                                    std::to_string(args.size()) + " arguments");
+    IpcPeerTask task{.options = {.role = parse_role(args[0]),
+                                 .payload_bytes = integer_argument<std::size_t>(args, 1, "payload bytes"),
+                                 .ack_every = integer_argument<std::uint64_t>(args, 2, "ack every"),
+                                 .cpu = integer_argument<int>(args, 3, "cpu")},
+                     .parent = integer_argument<pid_t>(args, 4, "parent pid"),
+                     .endpoint = {args.begin() + 5, args.end()}};
+    if (task.options.ack_every == 0) throw std::invalid_argument("ack_every must be at least 1");
+    return task;
+}
+
+int IpcPeerTask::run() const {
+    if (peer_end != nullptr) {
+        // A process other than the one that made the link is a forked child:
+        // its copy of the parent's side must not remove the parent's names.
+        if (parent_end != nullptr && ::getpid() != parent) parent_end->disown_in_forked_child();
+        return run_peer(*peer_end, options);
+    }
+    const pid_t expected_parent = parent;
+    auto opened = open_peer_endpoint(endpoint, [expected_parent] { return ::getppid() == expected_parent; });
+    return run_peer(*opened, options);
 }
 
 }  // namespace tvp::ipc

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ipc/endpoint.hpp"
@@ -33,10 +34,22 @@ int run_peer(Endpoint& endpoint, const PeerOptions& options);
 // has opened every named object): an acknowledgement of no message, sequence 0.
 bool is_ready_message(std::span<const std::byte> message);
 
-// The ipc_peer task's arguments: role, sizes, CPU, the parent's pid, the endpoint.
-std::vector<std::string> peer_task_arguments(const PeerOptions& options, pid_t parent,
-                                             const std::vector<std::string>& endpoint_arguments);
-// ipc_peer <echo|consume> <payload_bytes> <ack_every> <cpu> <parent_pid> <endpoint...>
-int ipc_peer_task(std::span<const std::string> args);
+// ipc_peer <echo|consume> <payload_bytes> <ack_every> <cpu> <parent_pid> <endpoint...>:
+// run_peer() on the endpoint that the words after the parent's pid describe
+// (Link::peer_arguments, open_peer_endpoint), while `parent` lives. A thread or
+// forked child is given the link's endpoints themselves and opens nothing.
+struct IpcPeerTask {
+    static constexpr std::string_view name = "ipc_peer";
+    PeerOptions options;
+    pid_t parent = 0;                        // the process that made the link
+    std::vector<std::string> endpoint = {};  // Link::peer_arguments
+    // Not arguments: an address means nothing to a spawned worker.
+    Endpoint* peer_end = nullptr;    // the peer's side, run on
+    Endpoint* parent_end = nullptr;  // the parent's side, which a forked child disowns
+
+    std::vector<std::string> to_args() const;
+    static IpcPeerTask from_args(std::span<const std::string> args);
+    int run() const;
+};
 
 }  // namespace tvp::ipc

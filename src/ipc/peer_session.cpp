@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "ipc/message.hpp"
+#include "launch/typed_task.hpp"
 
 namespace tvp::ipc {
 
@@ -30,21 +31,12 @@ PeerSession::PeerSession(const SessionOptions& options) {
                       alive);
     peer_endpoint_arguments_ = link_.peer_arguments;
 
-    Task task;
-    if (runs_worker_executable(options.backend)) {
-        task = {.name = "ipc_peer", .args = peer_task_arguments(options.peer, ::getpid(), link_.peer_arguments),
-                .function = {}};
-    } else {
-        Endpoint* peer = link_.peer.get();
-        Endpoint* parent = link_.parent.get();
-        const bool forked = options.backend == Backend::fork;
-        const PeerOptions peer_options = options.peer;
-        task = {.name = {}, .args = {}, .function = [peer, parent, forked, peer_options] {
-                    if (forked) parent->disown_in_forked_child();
-                    return run_peer(*peer, peer_options);
-                }};
-    }
-    peer_ = launcher.start(task);
+    const IpcPeerTask task{.options = options.peer,
+                           .parent = ::getpid(),
+                           .endpoint = link_.peer_arguments,
+                           .peer_end = link_.peer.get(),
+                           .parent_end = link_.parent.get()};
+    peer_ = launcher.start(make_task(task, options.backend));
     if (options.backend != Backend::thread) {
         link_.peer.reset();  // the child has its own; ours would keep its pipe ends open and hide its death
         *peer_pid = peer_->pid().value_or(-1);

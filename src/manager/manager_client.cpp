@@ -184,11 +184,23 @@ std::uint64_t verify_server_state(ManagerClient& control, unsigned workers, std:
     return verify(list, control.dict(workers), workers, operations, mix);
 }
 
-int client_task(std::span<const std::string> args) {
-    if (args.size() != 5) throw std::invalid_argument("manager_client needs <socket> <key fd> <worker> <operations> <mix>");
-    ManagerClient client(args[0], KeyFile::read(integer_argument<int>(args, 1, "key fd")));
-    client.run_worker(integer_argument<unsigned>(args, 2, "worker"), integer_argument<std::uint64_t>(args, 3, "operations"),
-                      parse_mix(args[4]));
+std::vector<std::string> ClientTask::to_args() const {
+    return {socket_name, std::to_string(key_fd), std::to_string(worker), std::to_string(operations),
+            std::string(to_string(mix))};
+}
+
+ClientTask ClientTask::from_args(std::span<const std::string> args) {
+    require_argument_count(args, 5, name, "<socket name> <key fd> <worker> <operations> <mix>");
+    return {.socket_name = args[0],
+            .key_fd = integer_argument<int>(args, 1, "key fd"),
+            .worker = integer_argument<unsigned>(args, 2, "worker"),
+            .operations = integer_argument<std::uint64_t>(args, 3, "operations"),
+            .mix = parse_mix(args[4])};
+}
+
+int ClientTask::run() const {
+    ManagerClient client(socket_name, KeyFile::read(key_fd));
+    client.run_worker(worker, operations, mix);
     return 0;
 }
 

@@ -33,7 +33,7 @@ void MemoryStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix)
     run_operations(access, worker, operations, mix);
 }
 
-NamedCall MemoryStore::spawned_worker(unsigned, std::uint64_t, Mix) const {
+Task MemoryStore::spawned_worker(unsigned, std::uint64_t, Mix) const {
     throw std::logic_error("the memory store lives in this process: a spawned worker cannot reach it");
 }
 

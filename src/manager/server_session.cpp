@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "launch/typed_task.hpp"
 #include "manager/store_task.hpp"
 
 namespace tvp::manager {
@@ -15,19 +16,8 @@ ServerSession::ServerSession(const Launcher& launcher, unsigned workers, std::ui
     config_.key = AuthKey::generate();
     config_.workers = workers;
     config_.list_capacity = list_capacity;
-    if (spawned_) {
-        key_file_.emplace(config_.key);
-        server_ = launcher.start(Task{.name = "manager_server",
-                                      .args = {config_.socket_name, std::to_string(config_.parent),
-                                               std::to_string(key_file_->fd()), std::to_string(workers),
-                                               std::to_string(list_capacity)},
-                                      .function = {}});
-    } else {
-        server_ = launcher.start(Task{.name = {}, .args = {}, .function = [config = config_] {
-                                          run_server(config);
-                                          return 0;
-                                      }});
-    }
+    if (spawned_) key_file_.emplace(config_.key);
+    server_ = launcher.start(make_task(ServerTask{.config = config_, .key_fd = key_fd()}, backend_));
     control_ = std::make_unique<ManagerClient>(config_.socket_name, config_.key);
 }
 
@@ -66,11 +56,10 @@ void ServerSession::run_worker(unsigned worker, std::uint64_t operations, Mix mi
     client.run_worker(worker, operations, mix);
 }
 
-NamedCall ServerSession::spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const {
+Task ServerSession::spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const {
     if (!key_file_) throw std::logic_error("a manager server started in this process has no key file for a spawned worker");
-    return {"manager_client",
-            {config_.socket_name, std::to_string(key_file_->fd()), std::to_string(worker), std::to_string(operations),
-             std::string(to_string(mix))}};
+    return named_task(ClientTask{
+        .socket_name = config_.socket_name, .key_fd = key_fd(), .worker = worker, .operations = operations, .mix = mix});
 }
 
 std::uint64_t ServerSession::verify(unsigned workers, std::uint64_t operations, Mix mix) {

@@ -35,9 +35,9 @@ public:
     void reset(unsigned workers, std::uint64_t operations, Mix mix) override;
     // run_worker() connects a client of its own;
     void run_worker(unsigned worker, std::uint64_t operations, Mix mix) override;
-    // spawned_worker() is client_task, given the key's descriptor (a session
+    // spawned_worker() is ClientTask, given the key's descriptor (a session
     // on a spawned back-end only);
-    NamedCall spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const override;
+    Task spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const override;
     // verify() is verify_server_state(); finish() is stop().
     std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) override;
     void finish() override { stop(); }

@@ -312,16 +312,28 @@ void run_server(const ServerConfig& config) {
     server.serve();
 }
 
-int server_task(std::span<const std::string> args) {
-    if (args.size() != 5)
-        throw std::invalid_argument("manager_server needs <socket name> <parent pid> <key fd> <workers> <list capacity>");
-    ServerConfig config;
-    config.socket_name = args[0];
-    config.parent = integer_argument<pid_t>(args, 1, "parent pid");
-    config.key = KeyFile::read(integer_argument<int>(args, 2, "key fd"));
-    config.workers = integer_argument<unsigned>(args, 3, "workers");
-    config.list_capacity = integer_argument<std::uint64_t>(args, 4, "list capacity");
-    run_server(config);
+std::vector<std::string> ServerTask::to_args() const {
+    return {config.socket_name, std::to_string(config.parent), std::to_string(key_fd), std::to_string(config.workers),
+            std::to_string(config.list_capacity)};
+}
+
+ServerTask ServerTask::from_args(std::span<const std::string> args) {
+    require_argument_count(args, 5, name, "<socket name> <parent pid> <key fd> <workers> <list capacity>");
+    ServerTask task;
+    task.config.socket_name = args[0];
+    task.config.parent = integer_argument<pid_t>(args, 1, "parent pid");
+    task.key_fd = integer_argument<int>(args, 2, "key fd");
+    task.config.workers = integer_argument<unsigned>(args, 3, "workers");
+    task.config.list_capacity = integer_argument<std::uint64_t>(args, 4, "list capacity");
+    // -1 would make run() serve with the empty key of a default ServerConfig.
+    if (task.key_fd < 0) throw std::invalid_argument("manager_server needs the key's descriptor, not " + args[2]);
+    return task;
+}
+
+int ServerTask::run() const {
+    ServerConfig with_key = config;
+    if (key_fd >= 0) with_key.key = KeyFile::read(key_fd);
+    run_server(with_key);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -92,9 +93,34 @@ private:
 // returns the list entries checked.
 std::uint64_t verify_server_state(ManagerClient& control, unsigned workers, std::uint64_t operations, Mix mix);
 
-// manager_server <socket name> <parent pid> <key fd> <workers> <list capacity>
-int server_task(std::span<const std::string> args);
-// manager_client <socket name> <key fd> <worker> <operations> <mix>
-int client_task(std::span<const std::string> args);
+// manager_server <socket name> <parent pid> <key fd> <workers> <list capacity>:
+// run_server(config). The key is never an argument: a spawned server reads it
+// from the inherited descriptor `key_fd` (KeyFile); a thread or forked child,
+// whose key_fd is -1, has it in config.key. The client timeout is the default.
+struct ServerTask {
+    static constexpr std::string_view name = "manager_server";
+    ServerConfig config;
+    int key_fd = -1;
+
+    std::vector<std::string> to_args() const;
+    static ServerTask from_args(std::span<const std::string> args);
+    int run() const;
+};
+
+// manager_client <socket name> <key fd> <worker> <operations> <mix>: a spawned
+// worker's ManagerClient::run_worker(), with the key read from the inherited
+// descriptor `key_fd` (ServerSession::spawned_worker).
+struct ClientTask {
+    static constexpr std::string_view name = "manager_client";
+    std::string socket_name;
+    int key_fd = -1;
+    unsigned worker = 0;
+    std::uint64_t operations = 0;
+    Mix mix = Mix::write;
+
+    std::vector<std::string> to_args() const;
+    static ClientTask from_args(std::span<const std::string> args);
+    int run() const;
+};
 
 }  // namespace tvp::manager

@@ -24,6 +24,7 @@
 #include "os/segment_janitor.hpp"
 #include "os/shared_memory.hpp"
 #include "launch/task_registry.hpp"
+#include "launch/typed_task.hpp"
 
 namespace tvp::manager {
 
@@ -170,8 +171,8 @@ void ShmStore::run_worker(unsigned worker, std::uint64_t operations, Mix mix) {
     run_operations(access, worker, operations, mix);
 }
 
-NamedCall ShmStore::spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const {
-    return {"manager_shm_worker", {name_, std::to_string(worker), std::to_string(operations), std::string(to_string(mix))}};
+Task ShmStore::spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const {
+    return named_task(ShmWorkerTask{.segment = name_, .worker = worker, .operations = operations, .mix = mix});
 }
 
 std::uint64_t ShmStore::verify(unsigned workers, std::uint64_t operations, Mix mix) {
@@ -187,17 +188,31 @@ std::uint64_t ShmStore::recoveries() const { return state_->recoveries; }
 
 void ShmStore::lock_and_abandon() { state_->mutex.lock(); }
 
-int shm_worker_task(std::span<const std::string> args) {
-    if (args.size() != 4) throw std::invalid_argument("manager_shm_worker needs <segment> <worker> <operations> <mix>");
-    ShmStore store = ShmStore::open(args[0]);
-    store.run_worker(integer_argument<unsigned>(args, 1, "worker"), integer_argument<std::uint64_t>(args, 2, "operations"),
-                     parse_mix(args[3]));
+std::vector<std::string> ShmWorkerTask::to_args() const {
+    return {segment, std::to_string(worker), std::to_string(operations), std::string(to_string(mix))};
+}
+
+ShmWorkerTask ShmWorkerTask::from_args(std::span<const std::string> args) {
+    require_argument_count(args, 4, name, "<segment> <worker> <operations> <mix>");
+    return {.segment = args[0],
+            .worker = integer_argument<unsigned>(args, 1, "worker"),
+            .operations = integer_argument<std::uint64_t>(args, 2, "operations"),
+            .mix = parse_mix(args[3])};
+}
+
+int ShmWorkerTask::run() const {
+    ShmStore store = ShmStore::open(segment);
+    store.run_worker(worker, operations, mix);
     return 0;
 }
 
-int abandon_lock_task(std::span<const std::string> args) {
-    if (args.size() != 1) throw std::invalid_argument("manager_abandon_lock needs <segment>");
-    ShmStore store = ShmStore::open(args[0]);
+AbandonLockTask AbandonLockTask::from_args(std::span<const std::string> args) {
+    require_argument_count(args, 1, name, "<segment>");
+    return {.segment = args[0]};
+}
+
+int AbandonLockTask::run() const {
+    ShmStore store = ShmStore::open(segment);
     store.lock_and_abandon();
     ::_exit(3);  // dies holding the lock, as a crashing worker would
 }

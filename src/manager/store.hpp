@@ -10,19 +10,11 @@
 // pointer and take one path for all three (store_task.hpp turns run_worker and
 // spawned_worker into a launcher's Task).
 #include <cstdint>
-#include <string>
-#include <vector>
 
+#include "launch/task.hpp"
 #include "manager/workload.hpp"
 
 namespace tvp::manager {
-
-// A registered task and its arguments (task_registry.hpp): what a spawned
-// worker executable runs.
-struct NamedCall {
-    std::string name;
-    std::vector<std::string> args;
-};
 
 class Store {
 public:
@@ -33,9 +25,10 @@ public:
     // Worker `worker`'s operations, here: in a thread or a forked child of the
     // process that made the store.
     virtual void run_worker(unsigned worker, std::uint64_t operations, Mix mix) = 0;
-    // The same work in a spawned worker executable; throws std::logic_error for
-    // a store that a spawned process cannot reach.
-    virtual NamedCall spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const = 0;
+    // The same work in a spawned worker executable: a typed task's named form
+    // (named_task, typed_task.hpp). Throws std::logic_error for a store that a
+    // spawned process cannot reach.
+    virtual Task spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const = 0;
     // manager::verify() on the store's final state: throws on a lost update,
     // returns the list entries checked.
     virtual std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) = 0;

@@ -3,10 +3,7 @@
 namespace tvp::manager {
 
 Task store_worker_task(Store& store, Backend backend, unsigned worker, std::uint64_t operations, Mix mix) {
-    if (runs_worker_executable(backend)) {
-        NamedCall call = store.spawned_worker(worker, operations, mix);
-        return Task{.name = std::move(call.name), .args = std::move(call.args), .function = {}};
-    }
+    if (runs_worker_executable(backend)) return store.spawned_worker(worker, operations, mix);
     return Task{.name = {}, .args = {}, .function = [&store, worker, operations, mix] {
                     store.run_worker(worker, operations, mix);
                     return 0;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -25,7 +26,7 @@ public:
     // Empties the store and reserves room for this run's appends.
     void reset(unsigned workers, std::uint64_t operations, Mix mix) override;
     void run_worker(unsigned worker, std::uint64_t operations, Mix mix) override;
-    NamedCall spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const override;
+    Task spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const override;
     std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) override;
 
 private:
@@ -58,8 +59,8 @@ public:
     void reset(unsigned workers, std::uint64_t operations, Mix mix) override;
     // In a forked child, on the mapping it inherited.
     void run_worker(unsigned worker, std::uint64_t operations, Mix mix) override;
-    // shm_worker_task, which opens the segment by name.
-    NamedCall spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const override;
+    // ShmWorkerTask, which opens the segment by name.
+    Task spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const override;
     std::uint64_t verify(unsigned workers, std::uint64_t operations, Mix mix) override;
     // The segment's free bytes (tests: a run's workers leave them unchanged).
     std::size_t free_bytes() const;
@@ -78,9 +79,30 @@ private:
     bool owner_ = false;
 };
 
-// manager_shm_worker <segment> <worker> <operations> <mix>
-int shm_worker_task(std::span<const std::string> args);
-// manager_abandon_lock <segment>: locks and exits holding the lock (tests).
-int abandon_lock_task(std::span<const std::string> args);
+// manager_shm_worker <segment> <worker> <operations> <mix>: a spawned worker's
+// run_worker() on the segment it opens by name (ShmStore::spawned_worker).
+struct ShmWorkerTask {
+    static constexpr std::string_view name = "manager_shm_worker";
+    std::string segment;
+    unsigned worker = 0;
+    std::uint64_t operations = 0;
+    Mix mix = Mix::write;
+
+    std::vector<std::string> to_args() const;
+    static ShmWorkerTask from_args(std::span<const std::string> args);
+    int run() const;
+};
+
+// manager_abandon_lock <segment>: opens the segment, takes the store's lock and
+// exits with code 3 holding it, as a worker that crashes inside its critical
+// section would (tests).
+struct AbandonLockTask {
+    static constexpr std::string_view name = "manager_abandon_lock";
+    std::string segment;
+
+    std::vector<std::string> to_args() const { return {segment}; }
+    static AbandonLockTask from_args(std::span<const std::string> args);
+    int run() const;
+};
 
 }  // namespace tvp::manager
