@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import results_lib as rl
 
 CONFIDENCE = 0.95
+BACKEND_ORDER = ["thread", "fork", "posix_spawn"]  # the suite's order; other back-ends after, by name
 MIB_PER_GIB = 1024
 # As issue 15 quotes them from Redis's latency notes (their unit is "GB").
 PUBLISHED = ("published: 9–13 ms per GB on physical hosts, up to 239 ms per GB on some hypervisors "
@@ -100,8 +101,10 @@ def superscript(number):
 
 def shaped_backends(names):
     """The back-ends with create benchmarks named by their parent's pages."""
-    return sorted({backend for scenario, backend, params in map(rl.parse_name, names)
-                   if scenario == "create" and "pages" in params})
+    found = {backend for scenario, backend, params in map(rl.parse_name, names)
+             if scenario == "create" and "pages" in params}
+    return sorted(found, key=lambda backend: (BACKEND_ORDER.index(backend) if backend in BACKEND_ORDER
+                                              else len(BACKEND_ORDER), backend))
 
 
 SHAPES = [("4k", "yes", "4 KiB pages, touched"), ("4k", "no", "mapped, untouched"),

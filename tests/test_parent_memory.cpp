@@ -207,7 +207,7 @@ TEST(ParentMemoryBench, TheNewBenchmarksFollowTheGrammarAndVerify) {
                              "create/posix_spawn/workers:1/parent_mib:512/pages:4k/touched:no",
                              "create/thread/workers:1/parent_mib:512/pages:thp/touched:yes",
                              "cow/fork/mib:64/writer:child/manual_time", "cow/fork/mib:64/writer:parent/manual_time",
-                             "cow/thread/mib:64/manual_time"})
+                             "cow/thread/mib:64/min_time:0.050/manual_time"})
         EXPECT_NE(list.output.find(name), std::string::npos) << name << "\n" << list.output;
     const testing::CommandResult run =
         testing::run_bench("--benchmark_filter='^cow/' --benchmark_min_time=0.01 --benchmark_format=json", 120);

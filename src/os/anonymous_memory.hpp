@@ -48,6 +48,7 @@ private:
     };
 
     void map(std::size_t bytes, std::size_t alignment);
+    void touch();
     void check_huge_pages(const AnonymousMemoryOptions& options) const;
 
     Mapping mapping_;
