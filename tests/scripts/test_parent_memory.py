@@ -1,6 +1,8 @@
 """Unit tests of scripts/parent_memory.py (fork's cost against the parent's
 size, fitted by least squares) and of the report's parent-memory and
 copy-on-write sections, on results written here."""
+import importlib.machinery
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -139,6 +141,14 @@ class ReportSectionsTest(unittest.TestCase):
         text = self.report(rows)
         self.assertIn("### copy-on-write: µs per MiB written after fork", text)
         self.assertIn("| 64 | 500.0 | 470.0 | 10.0 | 50.0× |", text)
+
+
+class SuiteTest(unittest.TestCase):
+    def test_the_suite_runs_the_copy_on_write_scenario(self):
+        loader = importlib.machinery.SourceFileLoader("suite", str(ROOT / "scripts" / "suite"))
+        suite = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+        loader.exec_module(suite)
+        self.assertEqual(suite.SCENARIOS.get("cow"), "^cow/")
 
 
 if __name__ == "__main__":
