@@ -11,5 +11,6 @@ void register_manager_benchmarks(const SuiteOptions& options);
 void register_memory_benchmarks(const SuiteOptions& options);
 void register_io_bound_benchmarks(const SuiteOptions& options);
 void register_isolation_benchmarks(const SuiteOptions& options);
+void register_pool_benchmarks(const SuiteOptions& options);
 
 }  // namespace tvp::bench

@@ -56,6 +56,7 @@ int thread_count() {
 }
 
 class PoolTest : public testing::LeakCheckedTest, public ::testing::WithParamInterface<PoolCase> {};
+class PoolForkTest : public testing::LeakCheckedTest {};
 
 TEST_P(PoolTest, ComputesEveryTaskOnItsWorkers) {
     Pool workers(options_for(GetParam()));
@@ -135,6 +136,24 @@ TEST_P(PoolTest, NoWorkerIsLeftAfterThePoolIsDestroyed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pools, PoolTest, ::testing::ValuesIn(every_pool()), case_name);
+
+// How many descriptors a process has open.
+std::size_t open_descriptors(pid_t pid) {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+        ++count;
+    return count;
+}
+
+// A forked worker closes its copies of the other workers' pipe ends: a copy
+// would keep another worker's stream open after the parent ended it.
+TEST_F(PoolForkTest, AForkedWorkerHoldsNoOtherWorkersLink) {
+    Pool workers({.backend = Backend::fork, .mechanism = ipc::Mechanism::pipe, .workers = 3});
+    const std::size_t first = open_descriptors(*workers.worker_pid(0));
+    EXPECT_EQ(open_descriptors(*workers.worker_pid(1)), first);
+    EXPECT_EQ(open_descriptors(*workers.worker_pid(2)), first);
+}
 
 // Reads exactly `size` bytes from `fd` within `limit`; false otherwise.
 bool read_within(int fd, void* buffer, std::size_t size, std::chrono::milliseconds limit) {
