@@ -31,6 +31,10 @@ struct PoolCase {
     ipc::Mechanism mechanism;
 };
 
+void PrintTo(const PoolCase& pool_case, std::ostream* out) {
+    *out << to_string(pool_case.backend) << " over " << ipc::to_string(pool_case.mechanism);
+}
+
 std::string case_name(const ::testing::TestParamInfo<PoolCase>& info) {
     return std::string(to_string(info.param.backend)) + "_" + std::string(ipc::to_string(info.param.mechanism));
 }
