@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
     tvp::bench::register_io_bound_benchmarks(command_line.options);
     tvp::bench::register_isolation_benchmarks(command_line.options);
     tvp::bench::register_parent_memory_benchmarks(command_line.options);
+    tvp::bench::register_pool_benchmarks(command_line.options);
 
     // A filter that selects nothing (or does not compile) is a usage error, not an empty success.
     if (auto problem = tvp::bench::empty_selection_problem()) return usage_error(*problem);

@@ -12,5 +12,6 @@ void register_memory_benchmarks(const SuiteOptions& options);
 void register_io_bound_benchmarks(const SuiteOptions& options);
 void register_isolation_benchmarks(const SuiteOptions& options);
 void register_parent_memory_benchmarks(const SuiteOptions& options);
+void register_pool_benchmarks(const SuiteOptions& options);
 
 }  // namespace tvp::bench

@@ -5,6 +5,7 @@
 #include "ipc/peer.hpp"
 #include "manager/server_store.hpp"
 #include "manager/stores.hpp"
+#include "pool/pool_worker.hpp"
 #include "sumsq/partial_sum.hpp"
 #include "launch/task_registry.hpp"
 #include "worker/handshake.hpp"
@@ -44,6 +45,7 @@ std::span<const NamedTask> builtin_tasks() {
         registered<SleepLoopTask>(),
         registered<SleepMsTask>(),
         registered<SumsqPartialTask>(),
+        registered<pool::PoolWorkerTask>(),
     };
     return tasks;
 }

@@ -22,6 +22,7 @@ import results_lib as rl  # noqa: E402
 # The unit tests of results_lib and crossover, run by the same ctest entry (result_scripts).
 from test_results_lib import (CrossoverTest, CsvTest, NewestRunTest, ParseNameTest,  # noqa: E402,F401
                               SweepTest)
+from test_pools import CurvesTest, ReachesTest  # noqa: E402,F401
 
 
 def run(script, *args, timeout=120):

@@ -1,0 +1,34 @@
+#pragma once
+// What a pool saves, measured the other way: the sum of squares over [0, n)
+// cut into the same tasks, each run by a worker started for it alone (the
+// launcher's back-end), `workers` at a time: start them, join them, next ones.
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "launch/launcher.hpp"
+#include "os/shared_memory.hpp"
+#include "sumsq/partial_sum.hpp"
+
+namespace tvp::pool {
+
+class PerTaskSumOfSquares {
+public:
+    // Makes one partial-sum slot per task where the back-end's workers see it
+    // (as ParallelSumOfSquares does) and the tasks; outside any timed region.
+    PerTaskSumOfSquares(const Launcher& launcher, unsigned workers, std::uint64_t n, std::uint64_t chunk);
+
+    // The sum over [0, n). Throws std::runtime_error if a worker failed or left its slot unwritten.
+    uint128 run();
+    std::size_t tasks() const { return tasks_.size(); }
+
+private:
+    const Launcher& launcher_;
+    unsigned workers_;
+    std::vector<PartialSum> thread_slots_;
+    std::unique_ptr<SharedMemory> shared_slots_;
+    std::span<PartialSum> slots_;
+    std::vector<Task> tasks_;
+};
+
+}  // namespace tvp::pool
