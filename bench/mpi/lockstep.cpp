@@ -53,8 +53,8 @@ public:
 
 }  // namespace
 
-RankRun::RankRun(benchmark::State* state, std::int64_t iterations, int kill_rank)
-    : state_(state), iterations_(iterations), kill_rank_(kill_rank) {
+RankRun::RankRun(benchmark::State* state, std::int64_t iterations, int kill_rank, int fail_rank)
+    : state_(state), iterations_(iterations), kill_rank_(kill_rank), fail_rank_(fail_rank) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }
@@ -83,10 +83,13 @@ bool RankRun::agree() {
     return false;
 }
 
-// The hidden test flag --tvp_test_kill_rank=R: rank R aborts half-way through a
-// run, as a crashing rank would.
-void RankRun::maybe_die(std::int64_t iteration) const {
-    if (rank_ != kill_rank_ || iteration != iterations_ / 2) return;
+// The hidden test flags: --tvp_test_fail_rank=R makes rank R record a failure
+// half-way through a run (as a wrong message would); --tvp_test_kill_rank=R
+// makes it abort there, as a crashing rank would.
+void RankRun::maybe_die(std::int64_t iteration) {
+    if (iteration != iterations_ / 2) return;
+    if (rank_ == fail_rank_) fail("failed on purpose (--tvp_test_fail_rank)");
+    if (rank_ != kill_rank_) return;
     fmt::print(stderr, "bench_mpi: rank {}: aborting mid-benchmark, as --tvp_test_kill_rank asked\n", rank_);
     std::fflush(stderr);
     std::abort();
@@ -94,7 +97,7 @@ void RankRun::maybe_die(std::int64_t iteration) const {
 
 void Lockstep::execute(std::size_t index, benchmark::State* state, std::int64_t iterations) {
     const MpiBenchmark& benchmark = benchmarks_.at(index);
-    RankRun run(state, iterations, kill_rank_);
+    RankRun run(state, iterations, kill_rank_, fail_rank_);
     const Watchdog watchdog(run_timeout_s_, run.rank(), benchmark.name);
     try {
         benchmark.body(run);

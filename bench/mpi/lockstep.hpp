@@ -33,7 +33,7 @@ namespace tvp::mpi {
 class RankRun {
 public:
     // state: rank 0's Google Benchmark state; nullptr on the other ranks.
-    RankRun(benchmark::State* state, std::int64_t iterations, int kill_rank);
+    RankRun(benchmark::State* state, std::int64_t iterations, int kill_rank, int fail_rank);
 
     int rank() const { return rank_; }
     int size() const { return size_; }
@@ -75,13 +75,14 @@ public:
     bool agreed() const { return agreed_; }
 
 private:
-    void maybe_die(std::int64_t iteration) const;
+    void maybe_die(std::int64_t iteration);
 
     benchmark::State* state_;
     std::int64_t iterations_;
     int rank_ = 0;
     int size_ = 1;
     int kill_rank_;
+    int fail_rank_;
     std::string error_;
     bool agreed_ = false;
 };
@@ -96,7 +97,9 @@ struct MpiBenchmark {
 
 class Lockstep {
 public:
-    Lockstep(int kill_rank, unsigned run_timeout_s) : kill_rank_(kill_rank), run_timeout_s_(run_timeout_s) {}
+    // kill_rank, fail_rank: the hidden test flags (-1: none); run_timeout_s: the watchdog.
+    Lockstep(int kill_rank, int fail_rank, unsigned run_timeout_s)
+        : kill_rank_(kill_rank), fail_rank_(fail_rank), run_timeout_s_(run_timeout_s) {}
     // Every rank adds the same benchmarks in the same order (the registration
     // code runs on all of them, from the same flags and world size).
     void add(MpiBenchmark benchmark) { benchmarks_.push_back(std::move(benchmark)); }
@@ -115,6 +118,7 @@ private:
 
     std::vector<MpiBenchmark> benchmarks_;
     int kill_rank_;
+    int fail_rank_;
     unsigned run_timeout_s_;
 };
 

@@ -32,8 +32,10 @@ std::string rank_hosts(int rank, int size) {
     MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0,
                MPI_COMM_WORLD);
     std::string hosts;
-    for (int i = 0; rank == 0 && i < size; ++i)
-        hosts += (i ? "," : "") + std::string(all.data() + static_cast<std::size_t>(i) * MPI_MAX_PROCESSOR_NAME);
+    for (int i = 0; rank == 0 && i < size; ++i) {
+        if (i > 0) hosts.push_back(',');
+        hosts.append(all.data() + static_cast<std::size_t>(i) * MPI_MAX_PROCESSOR_NAME);
+    }
     return hosts;
 }
 
@@ -85,8 +87,7 @@ int main(int argc, char** argv) {
     // Every rank parsed the same flags; rank 0 alone prints, and decides for all.
     int exit_code = 0;
     tvp::mpi::MpiOptions options;
-    tvp::mpi::Lockstep* lockstep = nullptr;
-    std::optional<tvp::mpi::Lockstep> lockstep_storage;
+    std::optional<tvp::mpi::Lockstep> lockstep;
     if (auto* error = std::get_if<tvp::mpi::MpiUsageError>(&parsed)) {
         if (rank == 0) fmt::print(stderr, "bench_mpi: {}\n", error->message);
         exit_code = 2;
@@ -97,8 +98,7 @@ int main(int argc, char** argv) {
             if (rank == 0) tvp::mpi::print_mpi_help();
             return finish(0);
         }
-        lockstep_storage.emplace(options.test_kill_rank, options.run_timeout_s);
-        lockstep = &*lockstep_storage;
+        lockstep.emplace(options.test_kill_rank, options.test_fail_rank, options.run_timeout_s);
         // Collective (the sumsq scenario makes communicators): every rank, same order.
         tvp::mpi::add_pingpong_benchmarks(*lockstep, options, size);
         tvp::mpi::add_bandwidth_benchmarks(*lockstep, options, size);

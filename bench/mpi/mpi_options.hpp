@@ -15,6 +15,7 @@ struct MpiOptions {
     std::vector<std::uint64_t> sumsq_n;    // the sumsq sizes
     unsigned run_timeout_s = 120;          // the watchdog: longest run of one benchmark on one rank
     int test_kill_rank = -1;               // hidden, tests only: this rank aborts mid-benchmark
+    int test_fail_rank = -1;               // hidden, tests only: this rank reports a failure mid-benchmark
 };
 
 struct MpiCommandLine {

@@ -65,9 +65,9 @@ void mpirun_startup(benchmark::State& state, const StartupOptions& options, int 
     tvp::bench::run_or_skip(state, [&] {
         std::vector<std::string> command = {TVP_MPIEXEC};
         command.insert(command.end(), options.mpirun_args.begin(), options.mpirun_args.end());
-        for (std::string arg : {"-np", std::to_string(ranks).c_str(), "--mca", "pml", "ob1", "--mca", "btl"})
-            command.push_back(arg);
-        command.push_back("self," + options.btl);
+        for (std::string arg : {std::string("-np"), std::to_string(ranks), std::string("--mca"), std::string("pml"),
+                                std::string("ob1"), std::string("--mca"), std::string("btl"), "self," + options.btl})
+            command.push_back(std::move(arg));
         command.push_back(program_next_to_me("mpi_init_finalize").string());
         const std::string expected = fmt::format("ranks {}\n", ranks);
         std::uint64_t verified = 0;
