@@ -197,3 +197,32 @@ TEST_F(MpiBenchTest, ARankThatDiesEndsTheRunNamingItAndLeavesNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+// scripts/suite --mpi-hostfile, on a hostfile that names this host twice: the
+// multi-host path (one rank per node, TCP) as a dry run on one machine.
+TEST_F(MpiBenchTest, SuiteRunsAcrossTheHostsOfAHostfileNamingThisHostTwice) {
+    char host[256] = {};
+    ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+    const fs::path folder = fs::temp_directory_path() / ("tvp-mpi-hostfile-" + std::to_string(::getpid()));
+    fs::create_directories(folder);
+    const fs::path hostfile = folder / "hosts";
+    std::ofstream(hostfile) << host << "\n" << host << "\n";
+    const auto result = run_command("/usr/bin/python3 " TVP_SOURCE_DIR "/scripts/suite --quick --no-build --scenarios mpi"
+                                    " --fail-on-error --mpi-hostfile " + hostfile.string() + " --out " + folder.string(),
+                                    280);
+    std::vector<fs::path> written;
+    for (const auto& entry : fs::directory_iterator(folder))
+        if (entry.path().extension() == ".json") written.push_back(entry.path());
+    const JsonRun run = written.size() == 1 ? read_json(written[0]) : JsonRun{};
+    fs::remove_all(folder);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    ASSERT_EQ(written.size(), 1u) << result.output;
+    EXPECT_EQ(run.results.get<std::string>("context.mpi.hostfile"), hostfile.string());
+    EXPECT_EQ(run.results.get<std::string>("context.mpi.runs.tcp.mpi_hosts"), std::string(host) + "," + host);
+    EXPECT_FALSE(run.results.get_child_optional("context.mpi.runs.vader")) << "shared memory does not cross hosts";
+    EXPECT_FALSE(run.benchmarks.empty());
+}
+
+}  // namespace
