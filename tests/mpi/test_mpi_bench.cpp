@@ -1,0 +1,228 @@
+// bench_mpi as a user runs it, under mpirun: how it refuses to run, that every
+// scenario on 2 ranks reports verified results, that a failure or a death on
+// one rank ends in an error naming it (no hang), and that nothing is left
+// behind. ctest runs these one at a time (RESOURCE_LOCK openmpi): Open MPI 4's
+// session directories race when jobs start together.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using tvp::testing::build_directory;
+
+struct CommandResult {
+    int exit_code = -1;  // 124: killed by the time limit
+    std::string output;  // stdout and stderr together
+    double seconds = 0;
+};
+
+CommandResult run_command(const std::string& command, int time_limit_seconds = 120) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string bounded = "timeout -k 5 " + std::to_string(time_limit_seconds) + " " + command + " 2>&1";
+    CommandResult result;
+    FILE* pipe = ::popen(bounded.c_str(), "r");
+    if (pipe == nullptr) return result;
+    char buffer[4096];
+    while (std::size_t read = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, read);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+std::string bench_mpi() { return (build_directory() / "bench_mpi").string(); }
+
+// The mpirun line the suite uses, for `ranks` ranks over `btl`.
+std::string mpirun(int ranks, const std::string& btl, const std::string& extra = "") {
+    return "mpirun --allow-run-as-root --oversubscribe " + extra + " -np " + std::to_string(ranks) +
+           " --mca pml ob1 --mca btl self," + btl + " ";
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream stream(text);
+    for (std::string line; std::getline(stream, line);)
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+// What Open MPI leaves when a job does not clean up: its session directories
+// (/tmp/ompi.<host>.<uid>/...) and shared-memory segments (/dev/shm/vader_segment.*).
+std::set<std::string> open_mpi_leftovers() {
+    std::set<std::string> found;
+    for (const char* folder : {"/dev/shm", "/tmp"}) {
+        std::error_code error;
+        for (const auto& entry : fs::directory_iterator(folder, error)) {
+            const std::string name = entry.path().filename();
+            if (name.starts_with("vader_segment") || name.starts_with("sm_segment")) found.insert(entry.path());
+            if (name.starts_with("ompi.")) {  // the session root may stay; what is inside it must go
+                for (const auto& inner : fs::recursive_directory_iterator(entry.path(), error))
+                    found.insert(inner.path());
+            }
+        }
+    }
+    return found;
+}
+
+struct JsonRun {
+    boost::property_tree::ptree results;
+    std::vector<boost::property_tree::ptree> benchmarks;
+};
+
+JsonRun read_json(const fs::path& path) {
+    JsonRun run;
+    boost::property_tree::read_json(path.string(), run.results);
+    for (const auto& [key, row] : run.results.get_child("benchmarks")) run.benchmarks.push_back(row);
+    return run;
+}
+
+class MpiBenchTest : public tvp::testing::LeakCheckedTest {
+protected:
+    fs::path out_ = fs::temp_directory_path() / ("tvp-mpi-test-" + std::to_string(::getpid()) + ".json");
+    std::set<std::string> leftovers_before_ = open_mpi_leftovers();
+    void TearDown() override {
+        fs::remove(out_);
+        EXPECT_EQ(open_mpi_leftovers(), leftovers_before_) << "Open MPI left files behind";
+        LeakCheckedTest::TearDown();
+    }
+};
+
+TEST_F(MpiBenchTest, WithoutMpirunItSaysHowToStartItAndExits2) {
+    const auto result = run_command(bench_mpi());
+    EXPECT_EQ(result.exit_code, 2);
+    ASSERT_EQ(lines_of(result.output).size(), 1u) << result.output;
+    EXPECT_NE(result.output.find("mpirun -np 2"), std::string::npos) << result.output;
+}
+
+TEST_F(MpiBenchTest, BadFlagIsOneLineFromRankZeroAndExit2) {
+    // -q: mpirun adds no banner of its own, so the whole output is bench_mpi's.
+    const auto quiet = run_command(mpirun(2, "vader", "-q") + bench_mpi() + " --no_such_flag");
+    EXPECT_EQ(quiet.exit_code, 2);
+    ASSERT_EQ(lines_of(quiet.output).size(), 1u) << quiet.output;
+    EXPECT_NE(quiet.output.find("bench_mpi: unknown flag '--no_such_flag'"), std::string::npos) << quiet.output;
+    // Without -q mpirun reports the exit code; bench_mpi still says it once, not once per rank.
+    const auto loud = run_command(mpirun(2, "vader") + bench_mpi() + " --benchmark_repetitions=0");
+    EXPECT_EQ(loud.exit_code, 2);
+    const auto lines = lines_of(loud.output);
+    EXPECT_EQ(std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.starts_with("bench_mpi:"); }), 1)
+        << loud.output;
+}
+
+TEST_F(MpiBenchTest, TransportMustMatchMpirun) {
+    const auto result = run_command(mpirun(2, "vader", "-q") + bench_mpi() + " --btl=tcp");
+    EXPECT_EQ(result.exit_code, 2);
+    ASSERT_EQ(lines_of(result.output).size(), 1u) << result.output;
+    EXPECT_NE(result.output.find("--btl=tcp but mpirun was started with --mca btl self,vader"), std::string::npos);
+}
+
+// Every scenario, tiny sizes, on both transports: each benchmark verified every iteration.
+void expect_every_scenario_verified(const std::string& btl, const fs::path& out) {
+    const auto result = run_command(mpirun(2, btl) + bench_mpi() +
+                                    " --round_trips=50 --sumsq_n=100000 --benchmark_min_time=0.01"
+                                    " --benchmark_filter='bytes:(8|65536)/|sumsq|reduce'"
+                                    " --benchmark_out=" + out.string() + " --benchmark_out_format=json");
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const JsonRun run = read_json(out);
+    EXPECT_EQ(run.results.get<std::string>("context.mpi_btl"), btl);
+    EXPECT_EQ(run.results.get<std::string>("context.mpi_ranks"), "2");
+    EXPECT_NE(run.results.get<std::string>("context.mpi_library").find("Open MPI"), std::string::npos);
+    std::set<std::string> scenarios;
+    for (const auto& row : run.benchmarks) {
+        const auto name = row.get<std::string>("name");
+        EXPECT_FALSE(row.get<bool>("error_occurred", false)) << name << ": " << row.get<std::string>("error_message", "");
+        EXPECT_EQ(row.get<double>("verified", -1), row.get<double>("iterations")) << name;
+        EXPECT_NE(name.find("/btl:" + btl + "/"), std::string::npos) << name;
+        scenarios.insert(name.substr(0, name.find('/', name.find('/') + 1)));
+    }
+    EXPECT_EQ(scenarios, (std::set<std::string>{"pingpong/mpi", "pingpong/raw_mpi", "bandwidth/mpi", "sumsq/mpi",
+                                                 "reduce/raw_mpi"}));
+}
+
+TEST_F(MpiBenchTest, EveryScenarioOnTwoRanksIsVerifiedOverSharedMemory) { expect_every_scenario_verified("vader", out_); }
+TEST_F(MpiBenchTest, EveryScenarioOnTwoRanksIsVerifiedOverTcp) { expect_every_scenario_verified("tcp", out_); }
+
+TEST_F(MpiBenchTest, ATwoRankBenchmarkOnOneRankIsSkippedWithTheReason) {
+    const auto result = run_command(mpirun(1, "vader") + bench_mpi() +
+                                    " --round_trips=10 --benchmark_filter='pingpong/mpi/.*bytes:8/'"
+                                    " --benchmark_out=" + out_.string() + " --benchmark_out_format=json");
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const JsonRun run = read_json(out_);
+    ASSERT_EQ(run.benchmarks.size(), 1u);
+    EXPECT_TRUE(run.benchmarks[0].get<bool>("error_occurred", false));
+    EXPECT_EQ(run.benchmarks[0].get<std::string>("error_message"),
+              "needs 2 ranks; this run has 1: start it with mpirun -np 2");
+}
+
+// A failure on rank 1 (not a crash): the run goes on, and each benchmark is an
+// error naming rank 1; no rank is left waiting.
+TEST_F(MpiBenchTest, AFailureOnOneRankIsAnErrorNamingItAndNoHang) {
+    const auto result = run_command(mpirun(2, "vader") + bench_mpi() +
+                                        " --tvp_test_fail_rank=1 --round_trips=20 --benchmark_min_time=0.01"
+                                        " --benchmark_filter='bytes:8/' --benchmark_out=" + out_.string() +
+                                        " --benchmark_out_format=json",
+                                    60);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const JsonRun run = read_json(out_);
+    ASSERT_EQ(run.benchmarks.size(), 3u);  // pingpong, raw pingpong, bandwidth
+    for (const auto& row : run.benchmarks) {
+        EXPECT_TRUE(row.get<bool>("error_occurred", false)) << row.get<std::string>("name");
+        EXPECT_EQ(row.get<std::string>("error_message", ""), "rank 1: failed on purpose (--tvp_test_fail_rank)");
+    }
+}
+
+// A rank that dies: the job ends within seconds, mpirun names the rank, and
+// Open MPI's session directories and segments are gone (checked in TearDown).
+TEST_F(MpiBenchTest, ARankThatDiesEndsTheRunNamingItAndLeavesNothing) {
+    const auto result = run_command(mpirun(2, "vader") + bench_mpi() +
+                                        " --tvp_test_kill_rank=1 --round_trips=1000 --benchmark_filter='pingpong/mpi/'",
+                                    60);
+    EXPECT_NE(result.exit_code, 0) << result.output;
+    EXPECT_NE(result.exit_code, 124) << "the run did not end by itself: " << result.output;
+    EXPECT_LT(result.seconds, 20.0);
+    EXPECT_NE(result.output.find("bench_mpi: rank 1: aborting mid-benchmark"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("process rank 1 with PID"), std::string::npos) << result.output;
+}
+
+}  // namespace
+
+namespace {
+
+// scripts/suite --mpi-hostfile, on a hostfile that names this host twice: the
+// multi-host path (one rank per node, TCP) as a dry run on one machine.
+TEST_F(MpiBenchTest, SuiteRunsAcrossTheHostsOfAHostfileNamingThisHostTwice) {
+    char host[256] = {};
+    ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+    const fs::path folder = fs::temp_directory_path() / ("tvp-mpi-hostfile-" + std::to_string(::getpid()));
+    fs::create_directories(folder);
+    const fs::path hostfile = folder / "hosts";
+    std::ofstream(hostfile) << host << "\n" << host << "\n";
+    const auto result = run_command("/usr/bin/python3 " TVP_SOURCE_DIR "/scripts/suite --quick --no-build --scenarios mpi"
+                                    " --fail-on-error --mpi-hostfile " + hostfile.string() + " --out " + folder.string(),
+                                    280);
+    std::vector<fs::path> written;
+    for (const auto& entry : fs::directory_iterator(folder))
+        if (entry.path().extension() == ".json") written.push_back(entry.path());
+    const JsonRun run = written.size() == 1 ? read_json(written[0]) : JsonRun{};
+    fs::remove_all(folder);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    ASSERT_EQ(written.size(), 1u) << result.output;
+    EXPECT_EQ(run.results.get<std::string>("context.mpi.hostfile"), hostfile.string());
+    EXPECT_EQ(run.results.get<std::string>("context.mpi.runs.tcp.mpi_hosts"), std::string(host) + "," + host);
+    EXPECT_FALSE(run.results.get_child_optional("context.mpi.runs.vader")) << "shared memory does not cross hosts";
+    EXPECT_FALSE(run.benchmarks.empty());
+}
+
+}  // namespace
