@@ -139,14 +139,19 @@ void register_sumsq_benchmarks(const SuiteOptions& options) {
                                          kernel_loop, kernel, n)
                 ->Unit(benchmark::kMillisecond);
 
+    // The back-ends on a shorter sweep run the chapter's 4 workers, unless --workers says otherwise.
+    constexpr unsigned short_sweep_workers = 4;
+    const bool sweep_workers_given = !options.sumsq_workers.empty();
     for (std::uint64_t n : sizes)
         for (unsigned workers : worker_counts)
-            for (Backend backend : all_backends)
+            for (Backend backend : options.backends(all_backends)) {
+                if (!options.full_sweep(backend) && !sweep_workers_given && workers != short_sweep_workers) continue;
                 benchmark::RegisterBenchmark(
                     BenchmarkName("sumsq", to_string(backend)).param("workers", workers).param("n", n).str().c_str(),
                     parallel_sum, options.launcher(backend), workers, n)
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond);
+            }
 }
 
 }  // namespace tvp::bench
