@@ -33,6 +33,14 @@ TEST_F(CreationChecks, CreationSplitReportsAWorkerThatCannotStart) {
     EXPECT_THROW(probe.measure_once(Launcher(Backend::vfork, "/nonexistent/tvp_worker")), std::system_error);
 }
 
+// The static no-op ignores its task and exits 0 without stamping: a split
+// without the child's stamp must be an error, not a number.
+TEST_F(CreationChecks, AWorkerThatNeverStampsIsAnError) {
+    CreationProbe probe;
+    EXPECT_THROW(probe.measure_once(Launcher(Backend::vfork, testing::build_directory() / "noop_static")),
+                 std::runtime_error);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllBackends, CreationSplitTest, ::testing::ValuesIn(all_backends),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
