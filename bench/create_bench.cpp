@@ -209,28 +209,23 @@ void register_create_benchmarks(const SuiteOptions& options) {
     };
 
     // The back-ends on a shorter sweep (options.full_sweep) and the raw vfork
-    // loop run these worker counts and only the largest parent: enough for
-    // their ratio to the raw loop, and a short default run.
-    constexpr unsigned short_sweep_workers[] = {1, 4};
-    auto in_short_sweep = [&](unsigned workers) {
-        return std::find(std::begin(short_sweep_workers), std::end(short_sweep_workers), workers) !=
-               std::end(short_sweep_workers);
-    };
+    // loop run two points: one worker with an empty parent, and 4 workers with
+    // the largest parent; enough for their ratio to the raw loop and for how
+    // little the parent's size matters to them, in a short default run.
+    const std::size_t largest_parent = std::end(parent_sizes_mib)[-1];
     const std::vector<Backend> backends = options.backends(all_backends);
     for (unsigned workers : worker_counts) {
         for (Backend backend : backends)
-            if (options.full_sweep(backend) || in_short_sweep(workers))
-                register_backend(backend, Api::function, workers, 0);
+            if (options.full_sweep(backend) || workers == 1) register_backend(backend, Api::function, workers, 0);
         configure(benchmark::RegisterBenchmark(raw_name("raw_pthread", workers, 0).c_str(), raw_pthread, workers));
         configure(
             benchmark::RegisterBenchmark(raw_name("raw_fork", workers, 0).c_str(), raw_fork, workers, std::size_t{0}));
         configure(benchmark::RegisterBenchmark(raw_name("raw_posix_spawn", workers, 0).c_str(), raw_posix_spawn,
                                                workers, std::size_t{0}, noop_program));
-        if (in_short_sweep(workers))
+        if (workers == 1)
             configure(benchmark::RegisterBenchmark(raw_name("raw_vfork", workers, 0).c_str(), raw_vfork, workers,
                                                    std::size_t{0}, noop_program));
     }
-    const std::size_t largest_parent = std::end(parent_sizes_mib)[-1];
     for (std::size_t mib : parent_sizes_mib) {
         for (Backend backend : backends)
             if (options.full_sweep(backend) || mib == largest_parent)
