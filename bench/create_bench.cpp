@@ -3,7 +3,9 @@
 // through the function API and the Worker class API, beside raw baselines.
 #include <pthread.h>
 #include <spawn.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -144,6 +146,42 @@ void raw_posix_spawn(benchmark::State& state, unsigned workers, std::size_t pare
     });
 }
 
+// vfork + execve of the static no-op: the floor the vfork and clone3 back-ends
+// are held to. The child only execs or _exits; the parent sees a failed exec
+// as exit code 127 (a variable the child writes would do too, as
+// launch_vfork.cpp does; the bare loop keeps to the exit code).
+[[gnu::noinline]] pid_t vfork_exec(const char* path, char* const argv[]) {
+    const pid_t pid = ::vfork();
+    if (pid == 0) {
+        ::execve(path, argv, environ);
+        ::_exit(127);
+    }
+    return pid;
+}
+
+void raw_vfork(benchmark::State& state, unsigned workers, std::size_t parent_mib, std::filesystem::path program) {
+    run_or_skip(state, [&] {
+        TouchedMemory parent(parent_mib);
+        std::string path = program.string();
+        char* argv[] = {path.data(), nullptr};
+        std::vector<ChildProcess> children;
+        children.reserve(workers);
+        LoopMeter meter;
+        std::uint64_t verified = 0;
+        for (auto _ : state) {
+            for (unsigned i = 0; i < workers; ++i) {
+                const pid_t pid = vfork_exec(path.c_str(), argv);
+                if (pid < 0) throw_errno("vfork");
+                children.emplace_back(pid);
+            }
+            join_children(children);  // throws unless every child exited with 0 (127: the exec failed)
+            ++verified;
+        }
+        report_per_worker(state, meter, workers);
+        report_verified(state, verified);
+    });
+}
+
 benchmark::internal::Benchmark* configure(benchmark::internal::Benchmark* benchmark) {
     return benchmark->UseRealTime()->Unit(benchmark::kMicrosecond);
 }
@@ -169,27 +207,45 @@ void register_create_benchmarks(const SuiteOptions& options) {
         return BenchmarkName("create", baseline).param("workers", workers).param("parent_mib", mib).str();
     };
 
+    // The back-ends on a shorter sweep (options.full_sweep) and the raw vfork
+    // loop run two points: one worker with an empty parent, and 4 workers with
+    // the largest parent; enough for their ratio to the raw loop and for how
+    // little the parent's size matters to them, in a short default run.
+    const std::size_t largest_parent = std::end(parent_sizes_mib)[-1];
+    const std::vector<Backend> backends = options.backends(all_backends);
     for (unsigned workers : worker_counts) {
-        for (Backend backend : all_backends) register_backend(backend, Api::function, workers, 0);
+        for (Backend backend : backends)
+            if (options.full_sweep(backend) || workers == 1) register_backend(backend, Api::function, workers, 0);
         configure(benchmark::RegisterBenchmark(raw_name("raw_pthread", workers, 0).c_str(), raw_pthread, workers));
         configure(
             benchmark::RegisterBenchmark(raw_name("raw_fork", workers, 0).c_str(), raw_fork, workers, std::size_t{0}));
         configure(benchmark::RegisterBenchmark(raw_name("raw_posix_spawn", workers, 0).c_str(), raw_posix_spawn,
                                                workers, std::size_t{0}, noop_program));
+        if (workers == 1)
+            configure(benchmark::RegisterBenchmark(raw_name("raw_vfork", workers, 0).c_str(), raw_vfork, workers,
+                                                   std::size_t{0}, noop_program));
     }
     for (std::size_t mib : parent_sizes_mib) {
-        for (Backend backend : all_backends) register_backend(backend, Api::function, parent_sweep_workers, mib);
+        for (Backend backend : backends)
+            if (options.full_sweep(backend) || mib == largest_parent)
+                register_backend(backend, Api::function, parent_sweep_workers, mib);
         configure(benchmark::RegisterBenchmark(raw_name("raw_fork", parent_sweep_workers, mib).c_str(), raw_fork,
                                                parent_sweep_workers, mib));
         configure(benchmark::RegisterBenchmark(raw_name("raw_posix_spawn", parent_sweep_workers, mib).c_str(),
                                                raw_posix_spawn, parent_sweep_workers, mib, noop_program));
+        if (mib == largest_parent)
+            configure(benchmark::RegisterBenchmark(raw_name("raw_vfork", parent_sweep_workers, mib).c_str(), raw_vfork,
+                                                   parent_sweep_workers, mib, noop_program));
     }
     // The chapter's second example: a Worker subclass overriding run().
-    for (Backend backend : all_backends) register_backend(backend, Api::worker_class, parent_sweep_workers, 0);
+    for (Backend backend : backends)
+        if (options.full_sweep(backend)) register_backend(backend, Api::worker_class, parent_sweep_workers, 0);
     // Re-executing the big, dynamically linked bench binary instead of the lean
     // worker: what spawning costs when the child must load Google Benchmark & co.
-    register_backend(Backend::posix_spawn, Api::function, parent_sweep_workers, 0,
-                     Launcher(Backend::posix_spawn, bench_itself));
+    if (std::find(backends.begin(), backends.end(), Backend::posix_spawn) != backends.end())
+        register_backend(Backend::posix_spawn, Api::function, parent_sweep_workers, 0,
+                         Launcher(Backend::posix_spawn, bench_itself));
+    register_create_split_benchmarks(options);
 }
 
 }  // namespace tvp::bench

@@ -44,7 +44,7 @@ void io_bound(benchmark::State& state, const Launcher& launcher, unsigned worker
 
 void register_io_bound_benchmarks(const SuiteOptions& options) {
     for (unsigned workers : {1u, 4u, 16u, 64u, 256u})
-        for (Backend backend : all_backends)
+        for (Backend backend : options.backends(default_backends))
             benchmark::RegisterBenchmark(
                 BenchmarkName("iobound", to_string(backend)).param("workers", workers).str().c_str(), io_bound,
                 options.launcher(backend), workers)

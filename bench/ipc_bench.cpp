@@ -236,7 +236,7 @@ void register_ipc_benchmarks(const SuiteOptions& options) {
     for (Mode mode : {Mode::latency, Mode::throughput})
         for (std::size_t bytes : message_sizes)
             for (Placement placement : placements)
-                for (Backend backend : all_backends) {
+                for (Backend backend : options.backends(default_backends)) {
                     for (Mechanism mechanism : queue_mechanisms) {
                         if (!available(backend, mechanism)) continue;
                         if (offers_wait_modes(mechanism)) {

@@ -4,16 +4,11 @@
 
 namespace tvp::bench {
 
-namespace {
-
-// The nearest-rank percentile, in µs.
 double percentile_us(std::vector<std::int64_t>& samples, double fraction) {
     const std::size_t index = std::min(samples.size() - 1, static_cast<std::size_t>(fraction * samples.size()));
     std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index), samples.end());
     return static_cast<double>(samples[index]) / 1e3;
 }
-
-}  // namespace
 
 void report_latency_percentiles(benchmark::State& state, std::vector<std::int64_t> round_trips_ns,
                                 std::vector<std::int64_t> one_way_ns) {

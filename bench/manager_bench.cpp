@@ -100,7 +100,7 @@ void register_manager_benchmarks(const SuiteOptions& options) {
     constexpr unsigned worker_counts[] = {1, 2, 4, 8};
     for (Mix mix : {Mix::write, Mix::read90})
         for (unsigned workers : worker_counts)
-            for (Backend backend : all_backends) {
+            for (Backend backend : options.backends(default_backends)) {
                 const std::vector<StoreKind> stores = backend == Backend::thread
                                                           ? std::vector<StoreKind>{StoreKind::memory}
                                                           : std::vector<StoreKind>{StoreKind::shm, StoreKind::server};

@@ -38,7 +38,7 @@ void memory_per_worker(benchmark::State& state, const Launcher& launcher, unsign
 
 void register_memory_benchmarks(const SuiteOptions& options) {
     for (unsigned workers : {1u, 16u, 64u})
-        for (Backend backend : all_backends)
+        for (Backend backend : options.backends(default_backends))
             benchmark::RegisterBenchmark(
                 BenchmarkName("memory", to_string(backend)).param("workers", workers).str().c_str(),
                 memory_per_worker, options.launcher(backend), workers, std::size_t{0})

@@ -5,6 +5,8 @@
 namespace tvp::bench {
 
 void register_create_benchmarks(const SuiteOptions& options);
+void register_create_split_benchmarks(const SuiteOptions& options);  // called by the above
+void register_crash_detection_benchmarks(const SuiteOptions& options);  // called by register_isolation_benchmarks
 void register_sumsq_benchmarks(const SuiteOptions& options);
 void register_ipc_benchmarks(const SuiteOptions& options);
 void register_manager_benchmarks(const SuiteOptions& options);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -57,6 +58,25 @@ std::optional<std::string_view> flag_value(std::string_view arg, std::string_vie
     return std::nullopt;
 }
 
+// "vfork,clone3" -> those back-ends, in that order, each once.
+std::variant<std::vector<Backend>, UsageError> parse_backends(std::string_view text) {
+    std::vector<Backend> backends;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', start);
+        const std::string_view part = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+        const std::optional<Backend> backend = parse_backend(part);
+        if (!backend) {
+            std::string known;
+            for (Backend each : all_backends) known += (known.empty() ? "" : ", ") + std::string(to_string(each));
+            return UsageError{fmt::format("--backends: unknown back-end '{}' (give some of {})", part, known)};
+        }
+        if (std::find(backends.begin(), backends.end(), *backend) == backends.end()) backends.push_back(*backend);
+        if (comma == std::string_view::npos) return backends;
+        start = comma + 1;
+    }
+}
+
 bool is_benchmark_flag(std::string_view arg) {
     return arg.starts_with("--benchmark_") || arg == "--v" || arg.starts_with("--v=");
 }
@@ -86,6 +106,10 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
             auto values = parse_list<std::uint64_t>("n", *list, check_n);
             if (auto* error = std::get_if<UsageError>(&values)) return *error;
             parsed.options.sumsq_n = std::get<std::vector<std::uint64_t>>(values);
+        } else if (auto list = flag_value(arg, "backends")) {
+            auto values = parse_backends(*list);
+            if (auto* error = std::get_if<UsageError>(&values)) return *error;
+            parsed.options.selected_backends = std::get<std::vector<Backend>>(values);
         } else if (auto list = flag_value(arg, "workers")) {
             auto values = parse_list<unsigned>("workers", *list, check_workers);
             if (auto* error = std::get_if<UsageError>(&values)) return *error;
@@ -97,15 +121,21 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
     return parsed;
 }
 
+std::vector<Backend> SuiteOptions::backends(std::span<const Backend> defaults) const {
+    if (!selected_backends.empty()) return selected_backends;
+    return {defaults.begin(), defaults.end()};
+}
+
 void print_suite_help() {
     fmt::print(
         "Usage: bench [suite flags] [Google Benchmark flags]\n"
         "\n"
         "Threads vs processes: every example of the chapter, measured with the thread,\n"
-        "fork, posix_spawn and boost_process back-ends. Benchmark names read\n"
+        "fork, posix_spawn and boost_process back-ends (every scenario), and vfork, clone3\n"
+        "and boost_process_vfork (create, create_split, sumsq, isolation). Benchmark names read\n"
         "scenario/backend/param:value/..., e.g. create/fork/workers:4/parent_mib:0.\n"
-        "Select scenarios with --benchmark_filter: create, sumsq, sumsq_kernel, queue, pipe,\n"
-        "ipc_baseline, manager, memory, iobound, isolation (e.g. --benchmark_filter='^pipe/').\n"
+        "Select scenarios with --benchmark_filter: create, create_split, sumsq, sumsq_kernel,\n"
+        "queue, pipe, ipc_baseline, manager, memory, iobound, isolation (e.g. --benchmark_filter='^pipe/').\n"
         "\n"
         "Suite flags:\n"
         "  --n=N[,N...]          sumsq: problem sizes (sum of i*i for i < n); replaces the\n"
@@ -117,6 +147,10 @@ void print_suite_help() {
         "  --round_trips=N       queue, pipe: round trips per latency repetition (default {}).\n"
         "                        p99 is reported from 1000 round trips, p99.9 from 10000; below\n"
         "                        that the percentile is left out (counter `samples` says why).\n"
+        "  --backends=B[,B...]   the back-ends every scenario runs, from thread, fork, posix_spawn,\n"
+        "                        boost_process, vfork, clone3, boost_process_vfork (default: the\n"
+        "                        first four everywhere, all seven in create, sumsq and isolation,\n"
+        "                        the last three there on a shorter sweep). Raw baselines always run.\n"
         "  --worker_exe=PATH     the program every spawned back-end starts, in every scenario\n"
         "                        (default: tvp_worker next to bench, or $TVP_WORKER); checked at\n"
         "                        start: it must be an executable that answers as the suite's worker\n"

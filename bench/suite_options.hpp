@@ -2,6 +2,7 @@
 // The suite's own command-line flags (everything that is not Google Benchmark's).
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -20,9 +21,16 @@ struct SuiteOptions {
     std::vector<std::uint64_t> sumsq_n;       // empty: the default sweep
     std::vector<unsigned> sumsq_workers;      // empty: the default sweep
     std::uint64_t round_trips = default_round_trips;  // per latency repetition
+    std::vector<Backend> selected_backends;   // --backends; empty: each scenario's defaults
 
     // What every scenario starts its workers with: this back-end, the suite's worker program.
     Launcher launcher(Backend backend) const { return Launcher(backend, worker_executable); }
+    // The back-ends a scenario runs: those named with --backends, else the scenario's `defaults`.
+    std::vector<Backend> backends(std::span<const Backend> defaults) const;
+    // Whether a scenario runs its whole sweep on `backend`: always for the four
+    // default back-ends and for back-ends named with --backends; the others,
+    // run by default, get a shorter sweep so the default run stays short.
+    bool full_sweep(Backend backend) const { return !selected_backends.empty() || is_default_backend(backend); }
 };
 
 struct ParsedCommandLine {

@@ -139,14 +139,21 @@ void register_sumsq_benchmarks(const SuiteOptions& options) {
                                          kernel_loop, kernel, n)
                 ->Unit(benchmark::kMillisecond);
 
+    // The back-ends on a shorter sweep (options.full_sweep) run the chapter's
+    // case alone, n = 10^8 on 4 workers, unless --n or --workers say otherwise.
+    auto in_short_sweep = [&](unsigned workers, std::uint64_t n) {
+        return (!options.sumsq_workers.empty() || workers == 4) && (!options.sumsq_n.empty() || n == 100'000'000);
+    };
     for (std::uint64_t n : sizes)
         for (unsigned workers : worker_counts)
-            for (Backend backend : all_backends)
+            for (Backend backend : options.backends(all_backends)) {
+                if (!options.full_sweep(backend) && !in_short_sweep(workers, n)) continue;
                 benchmark::RegisterBenchmark(
                     BenchmarkName("sumsq", to_string(backend)).param("workers", workers).param("n", n).str().c_str(),
                     parallel_sum, options.launcher(backend), workers, n)
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond);
+            }
 }
 
 }  // namespace tvp::bench

@@ -39,10 +39,50 @@ TEST(BenchCommandLine, RejectsBadInputWithExitCode2) {
     expect_usage_error("--benchmark_no_such_flag=1", "unrecognized command-line flag");
 }
 
+TEST(BenchCommandLine, RejectsAnUnknownBackEndWithExitCode2) {
+    expect_usage_error("--backends=fibre", "--backends: unknown back-end 'fibre'");
+    expect_usage_error("--backends=vfork,,clone3", "--backends: unknown back-end ''");
+    expect_usage_error("--backends=", "--backends: unknown back-end ''");
+}
+
+// The benchmarks bench would run with these flags, one name a line.
+std::string listed(const std::string& arguments) {
+    const CommandResult result = run_bench(arguments + " --benchmark_list_tests=true", 20);
+    EXPECT_EQ(result.exit_code, 0) << arguments << "\n" << result.output;
+    return result.output;
+}
+
+bool lists(const std::string& listing, const std::string& name_part) {
+    return listing.find(name_part) != std::string::npos;
+}
+
+TEST(BenchCommandLine, TheNewBackEndsRunByDefaultOnlyInCreateSumsqAndIsolation) {
+    const std::string all = listed("");
+    for (const char* name : {"create/vfork/workers:1/parent_mib:0", "create/clone3/workers:4/parent_mib:512",
+                             "create/raw_vfork/workers:1/parent_mib:0", "create_split/boost_process_vfork/parent_mib:512",
+                             "sumsq/clone3/workers:4/", "isolation/vfork/workers:4",
+                             "isolation/clone3/detect:robust_mutex", "isolation/fork/detect:signalfd"})
+        EXPECT_TRUE(lists(all, name)) << name;
+    for (const char* name : {"pipe/vfork/", "queue/clone3/", "manager/boost_process_vfork/", "memory/vfork/",
+                             "iobound/clone3/", "isolation/thread/detect:", "create/vfork/workers:64/"})
+        EXPECT_FALSE(lists(all, name)) << name;
+}
+
+TEST(BenchCommandLine, BackendsSelectsTheBackEndsOfEveryScenario) {
+    const std::string chosen = listed("--backends=vfork,fork");
+    for (const char* name : {"pipe/vfork/", "pipe/fork/", "manager/vfork/", "create/vfork/workers:64/parent_mib:0",
+                             "create/raw_pthread/", "sumsq/vfork/workers:1/"})
+        EXPECT_TRUE(lists(chosen, name)) << name;
+    for (const char* name : {"pipe/thread/", "pipe/posix_spawn/", "create/thread/", "sumsq/clone3/",
+                             "create/posix_spawn/workers:4/parent_mib:0/exe:bench"})
+        EXPECT_FALSE(lists(chosen, name)) << name;
+}
+
 TEST(BenchCommandLine, HelpDescribesTheSuiteFlagsAndGoogleBenchmarks) {
     const CommandResult result = run_bench("--help");
     EXPECT_EQ(result.exit_code, 0);
-    for (const char* flag : {"--n=", "--workers=", "--worker_exe=", "--benchmark_filter", "--benchmark_repetitions"})
+    for (const char* flag :
+         {"--n=", "--workers=", "--backends=", "--worker_exe=", "--benchmark_filter", "--benchmark_repetitions"})
         EXPECT_NE(result.output.find(flag), std::string::npos) << flag;
 }
 

@@ -26,6 +26,14 @@ struct KillCase {
 
 void PrintTo(const KillCase& kill_case, std::ostream* out) { *out << kill_case.filter; }
 
+// The queue, pipe and manager scenarios run the default back-ends (backend.hpp).
+std::vector<Backend> default_process_backends() {
+    std::vector<Backend> backends;
+    for (Backend backend : default_backends)
+        if (backend != Backend::thread) backends.push_back(backend);
+    return backends;
+}
+
 std::string signal_name(int signal) { return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGKILL"; }
 
 // bench with default SIGINT and SIGTERM and no signal blocked, whatever this
@@ -102,7 +110,7 @@ std::vector<KillCase> kill_cases() {
     int row = 0;
     for (const Mechanism& mechanism : mechanisms) {
         int column = 0;
-        for (Backend backend : process_backends) {
+        for (Backend backend : default_process_backends()) {
             const std::string backend_name(to_string(backend));
             std::string filter = std::string("^") + mechanism.scenario + "/" + backend_name + "/" + mechanism.name +
                                  "/bytes:8/cpus:any/" + (*mechanism.wait ? std::string("wait:") + mechanism.wait + "/" : "") +
@@ -118,7 +126,7 @@ std::vector<KillCase> kill_cases() {
     }
     // The manager's shared store keeps its named segment for the whole run.
     int column = 0;
-    for (Backend backend : process_backends) {
+    for (Backend backend : default_process_backends()) {
         const std::string backend_name(to_string(backend));
         const int signal = signals[column++ % 3];
         cases.push_back({.name = backend_name + "_manager_store_shm_" + signal_name(signal),

@@ -44,9 +44,9 @@ protected:
 };
 // Back-ends that run a function in-process or in a fork: thread, fork.
 using FunctionLauncherTest = LauncherTest;
-// Back-ends that exec the worker executable: posix_spawn, boost_process.
+// Back-ends that exec the worker executable: posix_spawn, boost_process, vfork, clone3, boost_process_vfork.
 using SpawnLauncherTest = LauncherTest;
-// Back-ends whose workers are processes: fork, posix_spawn, boost_process.
+// Back-ends whose workers are processes: fork and the spawned ones.
 using ProcessLauncherTest = LauncherTest;
 
 TEST_P(LauncherTest, RunsANamedTaskExactlyOnce) {
@@ -133,11 +133,17 @@ TEST(ThreadLauncher, ATasksExceptionReachesJoin) {
 
 std::string backend_name(const ::testing::TestParamInfo<Backend>& info) { return std::string(to_string(info.param)); }
 
+std::vector<Backend> spawned_backends() {
+    std::vector<Backend> spawned;
+    for (Backend backend : all_backends)
+        if (runs_worker_executable(backend)) spawned.push_back(backend);
+    return spawned;
+}
+
 INSTANTIATE_TEST_SUITE_P(AllBackends, LauncherTest, ::testing::ValuesIn(all_backends), backend_name);
 INSTANTIATE_TEST_SUITE_P(InProcessOrForked, FunctionLauncherTest, ::testing::Values(Backend::thread, Backend::fork),
                          backend_name);
-INSTANTIATE_TEST_SUITE_P(Spawned, SpawnLauncherTest, ::testing::Values(Backend::posix_spawn, Backend::boost_process),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Spawned, SpawnLauncherTest, ::testing::ValuesIn(spawned_backends()), backend_name);
 INSTANTIATE_TEST_SUITE_P(Processes, ProcessLauncherTest, ::testing::ValuesIn(process_backends), backend_name);
 
 // --- Starting a worker executable that cannot run. ---
@@ -169,12 +175,12 @@ TEST_P(SpawnFailureTest, NonExecutableFileNamesThePathAndTheError) {
     std::filesystem::remove(path);
 }
 
-INSTANTIATE_TEST_SUITE_P(Spawned, SpawnFailureTest, ::testing::Values(Backend::posix_spawn, Backend::boost_process),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Spawned, SpawnFailureTest, ::testing::ValuesIn(spawned_backends()), backend_name);
 
 TEST(Backend, NamesRoundTrip) {
     for (Backend backend : all_backends) EXPECT_EQ(parse_backend(to_string(backend)), backend);
     EXPECT_EQ(parse_backend("fibre"), std::nullopt);
+    EXPECT_EQ(all_backends.size(), 7u);
 }
 
 }  // namespace

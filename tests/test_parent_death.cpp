@@ -82,7 +82,9 @@ TEST_P(SpawnedDeathTest, ASpawnedWorkerEndsWithItsParent) {
     EXPECT_TRUE(child_ends_with(parent)) << "still running: " << testing::describe(testing::children_of(::getpid()));
 }
 
-INSTANTIATE_TEST_SUITE_P(SpawnedWorkers, SpawnedDeathTest, ::testing::Values(Backend::posix_spawn, Backend::boost_process),
+INSTANTIATE_TEST_SUITE_P(SpawnedWorkers, SpawnedDeathTest,
+                         ::testing::Values(Backend::posix_spawn, Backend::boost_process, Backend::vfork, Backend::clone3,
+                                           Backend::boost_process_vfork),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
 // The parent died before the worker asked to die with it: the worker finds it

@@ -1,5 +1,7 @@
 #include "launch/backend.hpp"
 
+#include <algorithm>
+
 namespace tvp {
 
 std::string_view to_string(Backend backend) {
@@ -8,6 +10,9 @@ std::string_view to_string(Backend backend) {
         case Backend::fork: return "fork";
         case Backend::posix_spawn: return "posix_spawn";
         case Backend::boost_process: return "boost_process";
+        case Backend::vfork: return "vfork";
+        case Backend::clone3: return "clone3";
+        case Backend::boost_process_vfork: return "boost_process_vfork";
     }
     return "unknown";
 }
@@ -18,8 +23,10 @@ std::optional<Backend> parse_backend(std::string_view name) {
     return std::nullopt;
 }
 
-bool runs_worker_executable(Backend backend) {
-    return backend == Backend::posix_spawn || backend == Backend::boost_process;
+bool runs_worker_executable(Backend backend) { return backend != Backend::thread && backend != Backend::fork; }
+
+bool is_default_backend(Backend backend) {
+    return std::find(default_backends.begin(), default_backends.end(), backend) != default_backends.end();
 }
 
 }  // namespace tvp

@@ -38,6 +38,9 @@ std::unique_ptr<RunningWorker> Launcher::start(const Task& task) const {
         case Backend::fork: return detail::start_fork(task);
         case Backend::posix_spawn: return detail::start_posix_spawn(worker_executable_, task);
         case Backend::boost_process: return detail::start_boost_process(worker_executable_, task);
+        case Backend::vfork: return detail::start_vfork(worker_executable_, task);
+        case Backend::clone3: return detail::start_clone3(worker_executable_, task);
+        case Backend::boost_process_vfork: return detail::start_boost_process_vfork(worker_executable_, task);
     }
     throw std::invalid_argument("Launcher: unknown back-end");
 }

@@ -20,6 +20,8 @@ public:
     virtual ExitStatus join() = 0;
     // The worker's process id, for the back-ends whose workers are processes.
     virtual std::optional<pid_t> pid() const { return std::nullopt; }
+    // The pidfd the back-end holds for the worker (clone3), or -1; owned by the worker.
+    virtual int pidfd() const { return -1; }
 };
 
 // What starts a task on one back-end. The tasks' own layer (the Worker class)

@@ -19,6 +19,9 @@ ParallelSumOfSquares::ParallelSumOfSquares(const Launcher& launcher, unsigned wo
             break;
         case Backend::posix_spawn:
         case Backend::boost_process:
+        case Backend::vfork:
+        case Backend::clone3:
+        case Backend::boost_process_vfork:
             shared_slots_ = std::make_unique<SharedMemory>(SharedMemory::create_named(bytes));
             break;
     }

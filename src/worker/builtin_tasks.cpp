@@ -1,5 +1,7 @@
 // Every task a spawned worker can run, by name.
 #include "io_bound/sleep_loop_task.hpp"
+#include "isolation/crash_probe.hpp"
+#include "launch/clock_stamp_task.hpp"
 #include "memory/memory_hold_task.hpp"
 #include "launch/demo_tasks.hpp"
 #include "ipc/peer.hpp"
@@ -46,6 +48,8 @@ std::span<const NamedTask> builtin_tasks() {
         registered<SleepMsTask>(),
         registered<SumsqPartialTask>(),
         registered<pool::PoolWorkerTask>(),
+        registered<ClockStampTask>(),
+        registered<StampAndAbortTask>(),
     };
     return tasks;
 }
