@@ -6,6 +6,7 @@
 //    bill, the time to write one word in every page of M MiB after fork, by the
 //    child or by the parent while the child holds the pages, against a thread
 //    writing the same memory (no copy). Timed by the writer itself (manual time).
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -73,7 +74,9 @@ void copy_on_write_bill(benchmark::State& state, PageWriter writer) {
 }  // namespace
 
 void register_parent_memory_benchmarks(const SuiteOptions& options) {
-    for (Backend backend : creation_backends)
+    const std::vector<Backend> backends = options.backends(creation_backends);
+    const auto selected = [&](Backend backend) { return std::ranges::find(backends, backend) != backends.end(); };
+    for (Backend backend : backends)
         for (ParentShape shape : parent_shapes)
             benchmark::RegisterBenchmark(BenchmarkName("create", to_string(backend))
                                              .param("workers", 1)
@@ -91,11 +94,15 @@ void register_parent_memory_benchmarks(const SuiteOptions& options) {
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
     };
-    register_cow(BenchmarkName("cow", "fork").param("mib", cow_mib).param("writer", "child"), PageWriter::forked_child);
-    register_cow(BenchmarkName("cow", "fork").param("mib", cow_mib).param("writer", "parent"), PageWriter::parent);
+    if (selected(Backend::fork)) {
+        register_cow(BenchmarkName("cow", "fork").param("mib", cow_mib).param("writer", "child"),
+                     PageWriter::forked_child);
+        register_cow(BenchmarkName("cow", "fork").param("mib", cow_mib).param("writer", "parent"), PageWriter::parent);
+    }
     // A thread's writes copy nothing: ~0.2 ms for 64 MiB, against ~1 ms of checks around them. Its own
     // minimum time (0.05 s of writes, hundreds of iterations) keeps the unmeasured checks from taking seconds.
-    register_cow(BenchmarkName("cow", "thread").param("mib", cow_mib), PageWriter::thread)->MinTime(0.05);
+    if (selected(Backend::thread))
+        register_cow(BenchmarkName("cow", "thread").param("mib", cow_mib), PageWriter::thread)->MinTime(0.05);
 }
 
 }  // namespace tvp::bench

@@ -169,7 +169,11 @@ BenchmarkName pool_name(Backend backend, Feed feed, unsigned workers) {
 }  // namespace
 
 void register_pool_benchmarks(const SuiteOptions& options) {
-    for (Backend backend : pool_backends)
+    // The back-ends named with --backends that a pool can run on (thread, fork, posix_spawn).
+    std::vector<Backend> backends;
+    for (Backend backend : options.backends(pool_backends))
+        if (std::ranges::find(pool_backends, backend) != std::end(pool_backends)) backends.push_back(backend);
+    for (Backend backend : backends)
         for (Feed feed : feeds)
             benchmark::RegisterBenchmark(
                 pool_name(backend, feed, 1).param("cpus", to_string(Placement::cross)).param("task", "empty").str().c_str(),
@@ -189,7 +193,7 @@ void register_pool_benchmarks(const SuiteOptions& options) {
                 if (chunk < n / workers) chunks.push_back(chunk);
             chunks.push_back(std::max<std::uint64_t>(1, n / workers));
             for (std::uint64_t chunk : chunks)
-                for (Backend backend : pool_backends) {
+                for (Backend backend : backends) {
                     for (Feed feed : feeds)
                         benchmark::RegisterBenchmark(pool_name(backend, feed, workers)
                                                          .param("task", "sumsq")

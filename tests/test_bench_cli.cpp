@@ -71,10 +71,12 @@ TEST(BenchCommandLine, TheNewBackEndsRunByDefaultOnlyInCreateSumsqAndIsolation) 
 TEST(BenchCommandLine, BackendsSelectsTheBackEndsOfEveryScenario) {
     const std::string chosen = listed("--backends=vfork,fork");
     for (const char* name : {"pipe/vfork/", "pipe/fork/", "manager/vfork/", "create/vfork/workers:64/parent_mib:0",
-                             "create/raw_pthread/", "sumsq/vfork/workers:1/"})
+                             "create/raw_pthread/", "sumsq/vfork/workers:1/", "pool/fork/", "cow/fork/",
+                             "create/fork/workers:1/parent_mib:512/pages:4k/"})
         EXPECT_TRUE(lists(chosen, name)) << name;
     for (const char* name : {"pipe/thread/", "pipe/posix_spawn/", "create/thread/", "sumsq/clone3/",
-                             "create/posix_spawn/workers:4/parent_mib:0/exe:bench"})
+                             "create/posix_spawn/workers:4/parent_mib:0/exe:bench", "pool/thread/", "pool/vfork/",
+                             "cow/thread/"})
         EXPECT_FALSE(lists(chosen, name)) << name;
 }
 
