@@ -8,6 +8,7 @@
 // over all the workers' operations, as in bench's manager; `verified` counts
 // the runs whose final state was checked in full. The window rows' label says
 // which one-sided component Open MPI used (mpirun's --mca osc).
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 

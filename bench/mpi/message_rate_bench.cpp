@@ -7,6 +7,7 @@
 // are summed: `messages_per_second` (all pairs), `bytes_per_second` (that times
 // the payload). An odd rank count leaves a rank without a partner: skipped,
 // with that reason. `verified` is the windows every pair had verified.
+#include <algorithm>
 #include <limits>
 
 #include "mpi_scenarios.hpp"

@@ -10,6 +10,8 @@
 // run_part() between two barriers, then verify() on rank 0.
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "lockstep.hpp"
 #include "manager/workload.hpp"

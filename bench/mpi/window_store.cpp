@@ -1,5 +1,6 @@
 #include "window_store.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
