@@ -53,7 +53,7 @@ void add_mpi_context(const tvp::mpi::MpiOptions& options, int size, const std::s
     benchmark::AddCustomContext("mpi_btl", options.btl);
     std::string settings;
     for (const char* name : {"OMPI_MCA_pml", "OMPI_MCA_btl", "OMPI_MCA_btl_vader_single_copy_mechanism",
-                             "OMPI_MCA_btl_tcp_if_include", "OMPI_MCA_mpi_yield_when_idle"})
+                             "OMPI_MCA_btl_tcp_if_include", "OMPI_MCA_mpi_yield_when_idle", "OMPI_MCA_osc"})
         if (auto value = environment(name)) settings += fmt::format("{}{}={}", settings.empty() ? "" : " ", name, *value);
     benchmark::AddCustomContext("mpi_mca", settings);
 }
@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
         tvp::mpi::add_pingpong_benchmarks(*lockstep, options, size);
         tvp::mpi::add_bandwidth_benchmarks(*lockstep, options, size);
         tvp::mpi::add_sumsq_benchmarks(*lockstep, options, size);
+        tvp::mpi::add_message_rate_benchmarks(*lockstep, options, size);
+        tvp::mpi::add_manager_benchmarks(*lockstep, options, size);
         if (rank == 0) {
             int benchmark_argc = static_cast<int>(line.benchmark_args.size());
             benchmark::Initialize(&benchmark_argc, line.benchmark_args.data());

@@ -78,6 +78,10 @@ std::variant<MpiCommandLine, MpiUsageError> parse_mpi_command_line(int argc, cha
             auto rank = whole_number<int>(*value, 0, 1 << 20);
             if (!rank) return MpiUsageError{fmt::format("--tvp_test_fail_rank: '{}' is not a rank", *value)};
             line.options.test_fail_rank = *rank;
+        } else if (auto value = flag_value(arg, "tvp_test_lose_update_rank")) {
+            auto rank = whole_number<int>(*value, 0, 1 << 20);
+            if (!rank) return MpiUsageError{fmt::format("--tvp_test_lose_update_rank: '{}' is not a rank", *value)};
+            line.options.test_lose_update_rank = *rank;
         } else if (arg.starts_with("--benchmark_")) {
             if (auto problem = bench::benchmark_flag_problem(arg)) return MpiUsageError{*problem};
             line.benchmark_args.push_back(argv[i]);

@@ -16,6 +16,7 @@ struct MpiOptions {
     unsigned run_timeout_s = 120;          // the watchdog: longest run of one benchmark on one rank
     int test_kill_rank = -1;               // hidden, tests only: this rank aborts mid-benchmark
     int test_fail_rank = -1;               // hidden, tests only: this rank reports a failure mid-benchmark
+    int test_lose_update_rank = -1;        // hidden, tests only: this rank's manager worker loses an append
 };
 
 struct MpiCommandLine {

@@ -22,10 +22,18 @@ inline std::string needs_two_ranks_message(int size) {
     return "needs 2 ranks; this run has " + std::to_string(size) + ": start it with mpirun -np 2";
 }
 
+inline std::string needs_pairs_message(int size) {
+    return "needs an even number of ranks (a receiver for each sender); this run has " + std::to_string(size);
+}
+
 // pingpong/mpi, pingpong/raw_mpi: round-trip latency between ranks 0 and 1.
 void add_pingpong_benchmarks(Lockstep& lockstep, const MpiOptions& options, int world_size);
 // bandwidth/mpi: a window of 64 non-blocking sends, then an acknowledgement.
 void add_bandwidth_benchmarks(Lockstep& lockstep, const MpiOptions& options, int world_size);
+// message_rate/mpi: OSU's osu_mbw_mr, ranks / 2 pairs streaming windows at once.
+void add_message_rate_benchmarks(Lockstep& lockstep, const MpiOptions& options, int world_size);
+// manager/mpi: the Manager workload in a window on rank 0, or served by rank 0.
+void add_manager_benchmarks(Lockstep& lockstep, const MpiOptions& options, int world_size);
 // sumsq/mpi on 1..N ranks, reduce/raw_mpi.
 void add_sumsq_benchmarks(Lockstep& lockstep, const MpiOptions& options, int world_size);
 

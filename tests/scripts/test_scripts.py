@@ -23,6 +23,7 @@ import results_lib as rl  # noqa: E402
 from test_results_lib import (CrossoverTest, CsvTest, NewestRunTest, ParseNameTest,  # noqa: E402,F401
                               SweepTest)
 from test_pools import CurvesTest, ReachesTest  # noqa: E402,F401
+from test_mpi_report import MpiFiguresTest, MpiSectionTest, SuiteMpirunTest  # noqa: E402,F401
 
 
 def run(script, *args, timeout=120):
