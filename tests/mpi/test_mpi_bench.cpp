@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <chrono>
@@ -61,18 +63,46 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
+// Whether an mpirun is running on this machine now: after a test's own job has
+// ended, that is another job (a concurrent test run, another user), whose
+// session directory and segments exist while it runs and are not leftovers.
+bool another_mpirun_running() {
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator("/proc", error)) {
+        std::ifstream comm(entry.path() / "comm");
+        std::string name;
+        if (std::getline(comm, name) && (name == "mpirun" || name == "orterun" || name == "prterun")) return true;
+    }
+    return false;
+}
+
+// The pid in a session directory's name (".../pid.<P>"), or 0.
+pid_t session_owner(const fs::path& path) {
+    for (const auto& part : path) {
+        const std::string text = part.string();
+        if (text.starts_with("pid.")) return static_cast<pid_t>(std::atol(text.c_str() + 4));
+    }
+    return 0;
+}
+
 // What Open MPI leaves when a job does not clean up: its session directories
-// (/tmp/ompi.<host>.<uid>/...) and shared-memory segments (/dev/shm/vader_segment.*).
+// (/tmp/ompi.<host>.<uid>/pid.<mpirun's pid>/...) whose mpirun has ended, and
+// shared-memory segments (/dev/shm/vader_segment.*) while no mpirun runs.
 std::set<std::string> open_mpi_leftovers() {
     std::set<std::string> found;
+    const bool other_job = another_mpirun_running();
     for (const char* folder : {"/dev/shm", "/tmp"}) {
         std::error_code error;
         for (const auto& entry : fs::directory_iterator(folder, error)) {
             const std::string name = entry.path().filename();
-            if (name.starts_with("vader_segment") || name.starts_with("sm_segment")) found.insert(entry.path());
+            if (!other_job && (name.starts_with("vader_segment") || name.starts_with("sm_segment")))
+                found.insert(entry.path());
             if (name.starts_with("ompi.")) {  // the session root may stay; what is inside it must go
-                for (const auto& inner : fs::recursive_directory_iterator(entry.path(), error))
+                for (const auto& inner : fs::recursive_directory_iterator(entry.path(), error)) {
+                    const pid_t owner = session_owner(inner.path());
+                    if (owner > 0 && ::kill(owner, 0) == 0) continue;  // a job still running
                     found.insert(inner.path());
+                }
             }
         }
     }
