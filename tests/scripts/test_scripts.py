@@ -641,6 +641,25 @@ class TableTest(ScratchTest):
         self.assertIn("`create/thread/workers:4/parent_mib:0`", table)
         self.assertIn("speedup", table)
 
+    def test_the_headline_has_one_figure_per_cell_and_links_the_full_table(self):
+        out = self.scratch / "HEADLINE.md"
+        self.assertEqual(run("table", FIXTURES / "suite-quick.json", "--headline", "--out", out).returncode, 0)
+        headline = out.read_text()
+        self.assertIn("| Overhead di creazione: Basso · Alto |", headline)
+        self.assertNotIn("<br>", headline)
+        self.assertIsNone(re.search(r"\[\d+\]", headline), headline)
+        self.assertIn("(results/TABLE.md)", headline)
+
+    def test_the_new_back_ends_get_a_column_where_the_results_have_them(self):
+        rows = (repetitions("create/thread/workers:4/parent_mib:0", SPREAD, us_per_worker=25.0) +
+                repetitions("create/vfork/workers:1/parent_mib:0", SPREAD, us_per_worker=80.0) +
+                repetitions("pingpong/mpi/ranks:2/btl:vader/bytes:8/latency", SPREAD, round_trip_p50_us=0.4))
+        table = self.table(self.results("new-backends.json", rows))
+        self.assertIn("| thread | fork | posix_spawn | boost_process | vfork | mpi |", table)
+        self.assertIn("80.0 µs (1 worker)", table)
+        self.assertIn("shared memory: 400 ns", table)
+        self.assertNotIn("| clone3 |", table)
+
     def test_the_table_names_the_revision_of_its_run(self):
         new = self.results("new.json", repetitions("create/thread/workers:4/parent_mib:0", SPREAD, us_per_worker=25.0),
                            tvp_revision="0123456789abcdef0123456789abcdef01234567", tvp_revision_dirty="false")
