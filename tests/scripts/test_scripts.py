@@ -825,7 +825,7 @@ class PlotsTest(ScratchTest):
         results.write_text(json.dumps(data))
         result = run("plots", results, "--out-dir", self.scratch / "plots")
         self.assertEqual(result.returncode, 0, result.stderr)
-        stems = ["create_parent_size", "create_per_worker", "sumsq_speedup"]
+        stems = ["copy_on_write", "create_parent_size", "create_per_worker", "sumsq_speedup"]  # cow: the sweep's fit
         self.assertEqual(sorted(p.name for p in (self.scratch / "plots").iterdir()),
                          sorted(f"{stem}.{suffix}" for stem in stems for suffix in ["png", "svg"]))
         for stem in stems:
@@ -925,6 +925,147 @@ class PlotsTest(ScratchTest):
         self.assertLessEqual({"fork", "posix_spawn", "thread", "p50 to p99"}, set(labels))
         self.assertTrue(any(collection.get_paths() for ax in figure.axes for collection in ax.collections
                             if type(collection).__name__ == "PolyCollection"))
+
+    # Issue 15's plots and MPI beside the back-ends (issue 13), from a trimmed functional run
+    # (tests/fixtures/creation-pools-mpi.json: bench's create_split, create, cow, pool and isolation
+    # detect: families, and scripts/suite --quick --scenarios mpi,queue,pipe; no timing claims).
+    ISSUE_15_STEMS = ["create_ladder", "copy_on_write", "pool_crossover", "pool_dispatch", "crash_detection"]
+
+    def test_the_creation_pool_crash_and_mpi_plots_are_written_from_a_functional_run(self):
+        result = run("plots", FIXTURES / "creation-pools-mpi.json", "--out-dir", self.scratch / "plots")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for stem in [*self.ISSUE_15_STEMS, "ipc_latency", "ipc_throughput", "sumsq_speedup"]:
+            png = (self.scratch / "plots" / f"{stem}.png").read_bytes()
+            self.assertEqual(int.from_bytes(png[16:20], "big"), 900, stem)
+            self.assertTrue((self.scratch / "plots" / f"{stem}.svg").exists(), stem)
+        svg = {stem: (self.scratch / "plots" / f"{stem}.svg").read_text()
+               for stem in [*self.ISSUE_15_STEMS, "ipc_latency"]}
+        for backend in ["thread", "fork", "posix_spawn", "boost_process", "vfork", "clone3", "boost_process_vfork"]:
+            self.assertIn(f">{backend}<", svg["create_ladder"])
+        self.assertIn("parent 512 MiB touched", svg["create_ladder"])
+        self.assertIn("ms/GiB", svg["copy_on_write"])
+        self.assertIn("9–13 ms per GB", svg["copy_on_write"])
+        self.assertIn("90% of the ideal", svg["pool_crossover"])
+        self.assertIn("a worker created per task", svg["pool_crossover"])
+        self.assertIn("robust mutex", svg["crash_detection"])
+        for text in ["MPI ranks", "one-way = round trip / 2", "mpi, btl vader", "mpi, btl tcp", "raw MPI loop"]:
+            self.assertIn(text, svg["ipc_latency"])
+
+    def test_a_plot_whose_benchmarks_are_absent_is_skipped_with_one_line(self):
+        rows = repetitions("create/fork/workers:4/parent_mib:0", SPREAD, us_per_worker=100.0)
+        result = run("plots", self.results("create.json", rows), "--out-dir", self.scratch / "plots")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for stem in self.ISSUE_15_STEMS:
+            self.assertEqual(len([line for line in result.stdout.splitlines() if f"{stem} skipped" in line]), 1,
+                             result.stdout)
+            self.assertFalse((self.scratch / "plots" / f"{stem}.png").exists(), stem)
+
+    @staticmethod
+    def marker_colours(ax):
+        """[(colour, marker, filled)] of the panel's data points (not the error bars' caps)."""
+        return [(line.get_color(), line.get_marker(), line.get_markerfacecolor() != "white")
+                for line in ax.get_lines() if line.get_marker() in ("o", "s", "^", "D")]
+
+    def test_the_ladder_colours_the_back_end_and_marks_the_parent_size_by_marker(self):
+        rows = []
+        for backend, cost in [("fork", 300.0), ("vfork", 90.0)]:
+            for mib, factor in [(0, 1), (512, 100)]:
+                rows += repetitions(f"create_split/{backend}/parent_mib:{mib}", SPREAD, first_run_us=cost * factor,
+                                    parent_blocked_us=cost * factor / 2, reap_us=cost * factor * 1.2)
+        rows += repetitions("create/raw_fork/workers:1/parent_mib:0", SPREAD, us_per_worker=250.0)
+        plots, palette, figures = self.captured("plot_create_ladder", rows)
+        first, _, reap = figures["create_ladder"].axes[:3]
+        self.assertEqual([label.get_text() for label in first.get_yticklabels()], ["vfork", "fork"])  # cheapest on top
+        points = self.marker_colours(first)
+        fork = {(marker, filled) for colour, marker, filled in points if colour == plots.BACKEND_COLOURS["fork"]}
+        self.assertEqual(fork, {("o", True), ("s", False)})  # 0 MiB and 512 MiB: one colour, two markers
+        self.assertIn(plots.BACKEND_COLOURS["vfork"], {colour for colour, _, _ in points})
+        raw = [line for line in reap.get_lines() if line.get_gid() == "raw baseline"]
+        self.assertEqual([(line.get_color(), list(line.get_xdata())) for line in raw],
+                         [(plots.BACKEND_COLOURS["fork"], [250.0])])
+        self.assertEqual(reap.get_xscale(), "log")
+
+    def test_copy_on_write_shows_the_bill_and_fork_s_fitted_cost_per_gib_beside_the_published_band(self):
+        rows = (repetitions("cow/fork/mib:64/writer:child", SPREAD, us_per_mib=250.0)
+                + repetitions("cow/fork/mib:64/writer:parent", SPREAD, us_per_mib=230.0)
+                + repetitions("cow/thread/mib:64", SPREAD, us_per_mib=2.5))
+        for mib in [0, 64, 512]:  # 1 ms per 16 MiB: 64 ms per GiB, exactly
+            rows += repetitions(f"create/fork/workers:4/parent_mib:{mib}", SPREAD,
+                                us_per_worker=[300.0 + mib * 62.5 + noise for noise in [-1, 0, 1] * 3 + [0]])
+        plots, _, figures = self.captured("plot_copy_on_write", rows)
+        bill, fit = figures["copy_on_write"].axes
+        colours = {plots.matplotlib.colors.to_hex(bar.get_facecolor()) for bar in bill.patches}
+        self.assertLessEqual({plots.BACKEND_COLOURS["fork"], plots.BACKEND_COLOURS["thread"]}, colours)
+        self.assertIn("100×", bill.get_xlabel())  # the child's writes over the thread's (250 / 2.5 = 100, medians)
+        labels = fit.get_legend_handles_labels()[1]
+        self.assertTrue(any(label.startswith("fork: 64.0 ms/GiB") for label in labels), labels)
+        self.assertTrue(any("9–13 ms per GB" in label for label in labels), labels)
+        self.assertTrue(any(type(c).__name__ == "PolyCollection" for c in fit.collections))  # the published band
+
+    def test_the_pool_crossover_styles_the_feed_and_ticks_the_measured_task_sizes(self):
+        rows = []
+        for backend in ["thread", "fork"]:
+            for feed in ["mechanism:shm_ring/wait:spin", "mechanism:pipe", "per_task"]:
+                for chunk, efficiency in [(1000, 0.2), (100000, 0.8), (5000000, 0.95)]:
+                    rows += repetitions(f"pool/{backend}/{feed}/workers:2/task:sumsq/n:10000000/chunk:{chunk}",
+                                        [10.0, 11.0, 12.0], unit="ms", efficiency=[efficiency * 0.9, efficiency,
+                                                                                   efficiency * 1.02])
+        plots, _, figures = self.captured("plot_pool_crossover", rows)
+        ax = figures["pool_crossover"].axes[0]
+        self.assertEqual(list(ax.get_xticks()), [1000, 100000, 5000000])
+        self.assertEqual([label.get_text() for label in ax.get_xticklabels()], ["1k", "100k", "5M"])
+        self.assertIn(90.0, [line.get_ydata()[0] for line in ax.get_lines() if len(line.get_ydata()) == 2
+                             and line.get_ydata()[0] == line.get_ydata()[1]])
+        styles = {}
+        for line in ax.get_lines():
+            if line.get_marker() in ("o", "s"):  # get_linestyle() says '--' for every dash pattern: compare those
+                styles.setdefault(line.get_color(), set()).add(str(line._unscaled_dash_pattern))
+        self.assertEqual(set(styles), {plots.BACKEND_COLOURS["thread"], plots.BACKEND_COLOURS["fork"]})
+        self.assertEqual(len(styles[plots.BACKEND_COLOURS["fork"]]), 3)  # ring, pipe, per task: three styles
+
+    def test_the_pool_dispatch_shows_the_p99_band_beside_the_plain_round_trip(self):
+        rows = (latency("pool/fork/mechanism:shm_ring/wait:spin/workers:1/cpus:cross/task:empty", 1.0, 0.6, 1000, 2.0)
+                + latency("queue/fork/shm_ring/bytes:8/cpus:cross/wait:spin/latency", 0.3, 0.2, 1000, 0.5))
+        _, _, figures = self.captured("plot_pool_dispatch", rows)
+        ax = figures["pool_dispatch"].axes[0]
+        self.assertIn([0.6, 2.0], [list(line.get_xdata()) for line in ax.get_lines()])  # p50 to p99
+        self.assertIn([0.2], [list(line.get_xdata()) for line in ax.get_lines()])  # the plain ring's p50
+
+    def test_crash_detection_has_a_bar_per_back_end_and_method_and_names_what_is_absent(self):
+        rows = []
+        for backend in ["fork", "clone3"]:
+            for method in ["signalfd", "pidfd", "waitpid", "robust_mutex"]:
+                if (backend, method) != ("clone3", "robust_mutex"):
+                    rows += repetitions(f"isolation/{backend}/detect:{method}", SPREAD, detect_p50_us=80.0)
+        rows += repetitions("isolation/fork/workers:4", SPREAD, detect_ms=1.0)  # the other isolation benchmark
+        plots, _, figures = self.captured("plot_crash_detection", rows)
+        ax = figures["crash_detection"].axes[0]
+        self.assertEqual(len(ax.patches), 7)
+        self.assertIn("not measured: clone3 robust_mutex", ax.get_title())
+        self.assertEqual([t.get_text() for t in ax.get_legend().get_texts()], ["fork", "clone3"])
+
+    def test_mpi_is_drawn_beside_the_ring_and_the_pipe_with_the_transport_as_line_style(self):
+        rows = ipc_rows() + latency("queue/fork/shm_ring/bytes:8/cpus:cross/wait:spin/latency", 0.3, 0.2, 1000, 0.5)
+        for btl, base in [("vader", 0.4), ("tcp", 15.0)]:
+            for size in [8, 65536]:
+                rows += latency(f"pingpong/mpi/ranks:2/btl:{btl}/bytes:{size}/latency", base, base, 1000, base * 2)
+                rows += repetitions(f"pingpong/raw_mpi/ranks:2/btl:{btl}/bytes:{size}/latency", [base * 0.8] * 3)
+        for ranks, speedup in [(1, 1.0), (2, 1.9)]:
+            rows += repetitions(f"sumsq/mpi/ranks:{ranks}/btl:vader/n:1000000", SPREAD, unit="ms", speedup=speedup)
+        plots, _, figures = self.captured("plot_ipc", rows)
+        mpi = next(ax for ax in figures["ipc_latency"].axes if ax.get_title().startswith("MPI ranks"))
+        self.assertIn("one-way = round trip / 2", mpi.get_title())
+        drawn = {label: handle for handle, label in zip(*mpi.get_legend_handles_labels())}
+        self.assertEqual(drawn["mpi, btl vader"].lines[0].get_linestyle(), "-")
+        self.assertEqual(drawn["mpi, btl tcp"].lines[0].get_linestyle(), "--")
+        self.assertEqual(drawn["mpi, btl tcp"].lines[0].get_color(), plots.BACKEND_COLOURS["mpi"])
+        for value in drawn["raw MPI loop (mean), btl vader"].lines[0].get_ydata():  # its mean round trip, µs
+            self.assertAlmostEqual(value, 0.32)
+        self.assertIn("fork, shm_ring (spin)", drawn)
+        self.assertIn("fork, pipe", drawn)
+        _, _, sumsq = self.captured("plot_sumsq", rows)  # MPI ranks as workers: no longer a crash
+        labels = sumsq["sumsq_speedup"].axes[0].get_legend_handles_labels()[1]
+        self.assertIn("mpi ranks, btl vader", labels)
 
     def test_unusable_input_or_output_exits_2_and_writes_nothing(self):
         blocker = self.scratch / "file"
