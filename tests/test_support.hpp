@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "launch/backend.hpp"
+
 namespace tvp::testing {
 
 // True when this process has no child left, running or zombie.
@@ -38,5 +40,17 @@ protected:
 
 // Where the build put bench, tvp_worker and the tests (they sit together).
 inline std::filesystem::path build_directory() { return std::filesystem::read_symlink("/proc/self/exe").parent_path(); }
+
+// Whether `backend`'s vfork is really a fork in this build: ThreadSanitizer's
+// interceptor replaces vfork with fork, so what a vfork child writes (an exec
+// error) never reaches the parent. Tests of that path skip, saying so.
+inline bool vfork_is_fork_here(Backend backend) {
+#if defined(__SANITIZE_THREAD__)
+    return backend == Backend::vfork || backend == Backend::boost_process_vfork;
+#else
+    (void)backend;
+    return false;
+#endif
+}
 
 }  // namespace tvp::testing
