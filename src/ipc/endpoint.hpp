@@ -87,4 +87,19 @@ std::unique_ptr<Endpoint> open_peer_endpoint(std::span<const std::string> argume
 // A peer silent for this long is taken for dead even if it still exists.
 inline constexpr int give_up_after_seconds = 20;
 
+// How a worker ends its side of a link: runs `work`, then closes the sending
+// side whether it returned or threw, so the other end sees end-of-file at once
+// instead of waiting. Returns 0 (the worker's exit code) or rethrows.
+template <typename Work>
+int work_then_close_sending(Endpoint& endpoint, Work&& work) {
+    try {
+        work();
+    } catch (...) {
+        endpoint.close_sending();
+        throw;
+    }
+    endpoint.close_sending();
+    return 0;
+}
+
 }  // namespace tvp::ipc

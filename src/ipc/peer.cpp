@@ -38,16 +38,11 @@ bool is_ready_message(std::span<const std::byte> message) {
 }
 
 int run_peer(Endpoint& endpoint, const PeerOptions& options) {
-    try {
+    return work_then_close_sending(endpoint, [&] {
         pin_current_thread(options.cpu);
         announce_ready(endpoint);
         serve(endpoint, options);
-    } catch (...) {
-        endpoint.close_sending();
-        throw;
-    }
-    endpoint.close_sending();
-    return 0;
+    });
 }
 
 namespace {

@@ -40,16 +40,11 @@ void serve(ipc::Endpoint& endpoint, const WorkerOptions& options) {
 }  // namespace
 
 int run_pool_worker(ipc::Endpoint& endpoint, const WorkerOptions& options) {
-    try {
+    return ipc::work_then_close_sending(endpoint, [&] {
         ipc::pin_current_thread(options.cpu);
         endpoint.send(ipc::MessageWriter(0).next(0, ipc::MessageHeader::ack));  // the ready message
         serve(endpoint, options);
-    } catch (...) {
-        endpoint.close_sending();
-        throw;
-    }
-    endpoint.close_sending();
-    return 0;
+    });
 }
 
 std::vector<std::string> PoolWorkerTask::to_args() const {
