@@ -650,6 +650,12 @@ class TableTest(ScratchTest):
         self.assertNotIn("<br>", headline)
         self.assertIsNone(re.search(r"\[\d+\]", headline), headline)
         self.assertIn("(results/TABLE.md)", headline)
+        # Without --out the headline goes to standard output; results/TABLE.md is not touched.
+        before = (ROOT / "results" / "TABLE.md").read_text()
+        printed = run("table", FIXTURES / "suite-quick.json", "--headline")
+        self.assertEqual(printed.returncode, 0, printed.stderr)
+        self.assertIn("| Overhead di creazione: Basso · Alto |", printed.stdout)
+        self.assertEqual((ROOT / "results" / "TABLE.md").read_text(), before)
 
     def test_the_new_back_ends_get_a_column_where_the_results_have_them(self):
         rows = (repetitions("create/thread/workers:4/parent_mib:0", SPREAD, us_per_worker=25.0) +
@@ -1099,7 +1105,10 @@ class PythonReferenceOptionsTest(ScratchTest):
                               (["--n", "0"], "0 is not at least 1"), (["--n", "1e8"], "'1e8' is not a whole number"),
                               (["--n", "10,,20"], "'' is not a whole number"), (["--n", ""], "names no number"),
                               (["--workers", "-1"], "-1 is not at least 1"), (["--workers", "two"], "not a whole"),
-                              (["--workers"], "expected one argument")]:
+                              (["--workers"], "expected one argument"),
+                              (["--n", "3"], "3 is not a size from 10"),  # the pools split n / 10
+                              (["--n", "1" + "0" * 23], "is not a size from 10 to 100_000_000_000"),
+                              (["--workers", "100000"], "100000 is not a worker count from 1 to 1_024")]:
             with self.subTest(args=args):
                 self.assert_one_line_exit_2(run("python_reference", *args, timeout=20), message)
 
