@@ -135,7 +135,7 @@ void print_suite_help() {
         "and boost_process_vfork (create, create_split, sumsq, isolation). Benchmark names read\n"
         "scenario/backend/param:value/..., e.g. create/fork/workers:4/parent_mib:0.\n"
         "Select scenarios with --benchmark_filter: create, create_split, sumsq, sumsq_kernel,\n"
-        "queue, pipe, ipc_baseline, manager, memory, iobound, isolation (e.g. --benchmark_filter='^pipe/').\n"
+        "queue, pipe, ipc_baseline, manager, memory, cow, iobound, isolation, pool (e.g. --benchmark_filter='^pipe/').\n"
         "\n"
         "Suite flags:\n"
         "  --n=N[,N...]          sumsq: problem sizes (sum of i*i for i < n); replaces the\n"

@@ -12,8 +12,12 @@ import argparse
 import importlib.machinery
 import importlib.util
 import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -147,6 +151,42 @@ class SuiteMpirunTest(unittest.TestCase):
         line = self.prefix("tcp", ["osc=rdma"])
         self.assertEqual(line.count("osc"), 1)
         self.assertIn("rdma", line)
+
+
+@unittest.skipUnless((ROOT / "build" / "release" / "bench_mpi").exists(), "bench_mpi is not built")
+class SuiteHostfileTest(unittest.TestCase):
+    """A hostfile mpirun cannot use is one line naming mpirun and its reason, and a host that
+    does not answer ends the suite within seconds, leaving no ssh behind."""
+    def suite(self, hostfile, timeout_s="60"):
+        return subprocess.run([str(ROOT / "scripts" / "suite"), "--scenarios", "mpi", "--quick", "--no-build",
+                               "--out", tempfile.mkdtemp(), "--mpi-hostfile", str(hostfile)],
+                              capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "TVP_SUITE_LISTING_TIMEOUT_S": timeout_s})
+
+    def test_an_empty_hostfile_is_mpirun_s_reason_in_one_line(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".hosts") as hosts:
+            result = self.suite(hosts.name)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+        self.assertIn("mpirun refused to run", result.stderr)
+        self.assertNotIn("---", result.stderr)
+
+    def test_an_unreachable_host_ends_the_run_within_seconds_and_leaves_no_ssh(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".hosts") as hosts:
+            hosts.write("10.255.255.1 slots=1\n")  # a reserved address nobody answers
+            hosts.flush()
+            started = time.monotonic()
+            result = self.suite(hosts.name, timeout_s="3")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertLess(time.monotonic() - started, 30)
+        self.assertIn("did not list its benchmarks within 3 s", result.stderr)
+        time.sleep(0.5)
+        ssh = subprocess.run(["pgrep", "-f", "ssh .*10.255.255.1"], capture_output=True, text=True)
+        self.assertEqual(ssh.stdout, "", "an ssh to the unreachable host outlived the suite")
+        sessions = subprocess.run(["sh", "-c", "ls -d /tmp/ompi.*/pid.* 2>/dev/null"], capture_output=True, text=True)
+        for session in sessions.stdout.split():
+            pid = int(session.rsplit(".", 1)[1])
+            self.assertTrue(Path(f"/proc/{pid}").exists(), f"{session}: the killed mpirun's session directory is left")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ import results_lib as rl  # noqa: E402
 from test_results_lib import (CrossoverTest, CsvTest, NewestRunTest, ParseNameTest,  # noqa: E402,F401
                               SweepTest)
 from test_pools import CurvesTest, ReachesTest  # noqa: E402,F401
-from test_mpi_report import MpiFiguresTest, MpiSectionTest, SuiteMpirunTest  # noqa: E402,F401
+from test_mpi_report import (MpiFiguresTest, MpiSectionTest, SuiteHostfileTest,  # noqa: E402,F401
+                             SuiteMpirunTest)
 
 
 def run(script, *args, timeout=120):
@@ -375,7 +376,8 @@ class SuiteTest(ScratchTest):
                               (["--out", blocker / "results"], "cannot create this folder"),
                               (["--bogus"], "unrecognized arguments"),
                               (["extra"], "'extra' is not a bench flag"),
-                              (["--", "0.01"], "'0.01' is not a bench flag")]:
+                              (["--", "0.01"], "'0.01' is not a bench flag"),
+                              (["--mpi-ranks", "1"], "the MPI benchmarks need at least 2")]:
             with self.subTest(args=args):
                 result = run("suite", "--no-build", *args, timeout=30)
                 self.assert_one_line_exit_2(result, message)
@@ -528,6 +530,9 @@ class TidyCsvTest(ScratchTest):
         self.assert_one_line_exit_2(run("suite", "--csv-from", FIXTURES / "malformed.json"), "not readable JSON")
         self.assert_one_line_exit_2(run("suite", "--csv-from", FIXTURES / "missing.json"), "no such file")
         self.assertFalse((FIXTURES / "malformed.csv").exists())
+        # Not a path at all, or not a regular file: refused before reading (a FIFO would hang, /dev/zero never ends).
+        self.assert_one_line_exit_2(run("suite", "--csv-from", ""), "'' is not a results file")
+        self.assert_one_line_exit_2(run("suite", "--csv-from", "/dev/zero", timeout=20), "not a regular file")
 
 
 class MachineCheckTest(ScratchTest):
