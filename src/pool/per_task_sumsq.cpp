@@ -44,13 +44,7 @@ uint128 PerTaskSumOfSquares::run() {
     const std::span<const Task> all(tasks_);
     for (std::size_t start = 0; start < all.size(); start += workers_)
         run_all(launcher_, all.subspan(start, std::min<std::size_t>(workers_, all.size() - start)));
-    uint128 total = 0;
-    for (std::size_t i = 0; i < tasks_.size(); ++i) {
-        if (slots_[i].written != 1)
-            throw std::runtime_error("the worker of task " + std::to_string(i + 1) + " ended without writing its sum");
-        total += slots_[i].value;
-    }
-    return total;
+    return total_of_written(std::span(slots_).first(tasks_.size()), "the worker of task", "its sum");
 }
 
 }  // namespace tvp::pool

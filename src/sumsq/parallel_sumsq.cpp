@@ -45,13 +45,7 @@ uint128 ParallelSumOfSquares::run(std::uint64_t n) {
     for (PartialSum& slot : slots_) slot = PartialSum{};
     run_all(launcher_, tasks_);
 
-    uint128 total = 0;
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-        if (slots_[i].written != 1)
-            throw std::runtime_error("worker " + std::to_string(i + 1) + " ended without writing its partial sum");
-        total += slots_[i].value;
-    }
-    return total;
+    return total_of_written(slots_, "worker", "its partial sum");
 }
 
 }  // namespace tvp

@@ -12,6 +12,17 @@ void compute_partial_sum(PartialSum& slot, IndexRange range) {
     slot.written = 1;
 }
 
+uint128 total_of_written(std::span<const PartialSum> slots, std::string_view whose, std::string_view what) {
+    uint128 total = 0;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (slots[i].written != 1)
+            throw std::runtime_error(std::string(whose) + " " + std::to_string(i + 1) + " ended without writing " +
+                                     std::string(what));
+        total += slots[i].value;
+    }
+    return total;
+}
+
 std::vector<std::string> SumsqPartialTask::to_args() const {
     return {segment, std::to_string(slot), std::to_string(range.begin), std::to_string(range.end)};
 }

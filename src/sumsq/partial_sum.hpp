@@ -21,6 +21,11 @@ struct alignas(cache_line_bytes) PartialSum {
 // Sums the range with the shared kernel and stores it in the slot.
 void compute_partial_sum(PartialSum& slot, IndexRange range);
 
+// The sum of the slots' values; throws std::runtime_error naming the first slot
+// left unwritten ("<whose> <i> ended without writing <what>", i from 1): a worker
+// that ended without its result must be an error, not a smaller sum.
+uint128 total_of_written(std::span<const PartialSum> slots, std::string_view whose, std::string_view what);
+
 // sumsq_partial <segment> <slot> <begin> <end>: compute_partial_sum into slot
 // `slot` of the named segment `segment`, an array of PartialSum. A thread or
 // forked child is given the array itself in `slots` and opens no segment.
