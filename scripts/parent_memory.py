@@ -20,6 +20,7 @@ CONFIDENCE = 0.95
 BACKEND_ORDER = ["thread", "fork", "posix_spawn"]  # the suite's order; other back-ends after, by name
 MIB_PER_GIB = 1024
 # As issue 15 quotes them from Redis's latency notes (their unit is "GB").
+PUBLISHED_MS_PER_GB = (9.0, 13.0)  # physical hosts (Redis latency notes)
 PUBLISHED = ("published: 9–13 ms per GB on physical hosts, up to 239 ms per GB on some hypervisors "
              "(Redis latency notes)")
 
@@ -89,12 +90,6 @@ def describe(fit):
     return f"{fit.slope:.1f} ms per GiB ({interval}; {fit.points} points, {fit.sizes} sizes)"
 
 
-def table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 def superscript(number):
     return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
@@ -130,14 +125,14 @@ def fork_cost_section(report):
                 else:
                     row.append(report.cell(name, "us_per_worker", "{:.0f}"))
             rows.append(row)
-        out.append(table(["back-end", *[label for _, _, label in SHAPES]], rows))
+        out.append(rl.markdown_table(["back-end", *[label for _, _, label in SHAPES]], rows))
     if skipped:
         out.append("\n" + "; ".join(f"{superscript(i)} {message}" for message, i in skipped.items()) + ".\n")
     fits = fork_cost_fits(report.m)
     if fits:
         out.append(("\n" if out else "") + "### create: what each GiB of the parent adds to starting a worker "
                    f"(least squares over the parent_mib sweep's repetitions, {CONFIDENCE:.0%} interval)\n")
-        out.append(table(["back-end", "workers", "cost of the parent's size"],
+        out.append(rl.markdown_table(["back-end", "workers", "cost of the parent's size"],
                          [[backend, workers, describe(fit)] for (backend, workers), fit in sorted(fits.items())]))
         out.append(f"\nThe figure is start-to-reap per worker (fork, exit, wait); {PUBLISHED}.\n")
     return "".join(out)
@@ -158,6 +153,6 @@ def cow_section(report):
                      report.cell(f"cow/fork/mib:{mib}/writer:parent", "us_per_mib"),
                      report.cell(f"cow/thread/mib:{mib}", "us_per_mib"),
                      "—" if not child or not thread else f"{child / thread:.1f}×"])
-    out.append(table(["MiB", "fork: the child writes", "fork: the parent writes (child alive)",
+    out.append(rl.markdown_table(["MiB", "fork: the child writes", "fork: the parent writes (child alive)",
                       "thread writes (no copy)", "child / thread"], rows))
     return "".join(out)

@@ -526,6 +526,13 @@ def fail(message, code=2):
     sys.exit(code)
 
 
+def markdown_table(header, rows):
+    """A Markdown table: the header row, the rule, one line per row."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def find(medians_by_name, scenario, backend, **params):
     """The median row of the benchmark with exactly these name parts, or None."""
     for name, row in medians_by_name.items():
