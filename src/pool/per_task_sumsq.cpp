@@ -1,7 +1,6 @@
 #include "pool/per_task_sumsq.hpp"
 
 #include <algorithm>
-#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -10,41 +9,29 @@
 
 namespace tvp::pool {
 
+namespace {
+unsigned at_least_one(unsigned workers) {
+    if (workers == 0) throw std::invalid_argument("PerTaskSumOfSquares: workers must be at least 1");
+    return workers;
+}
+}  // namespace
+
 PerTaskSumOfSquares::PerTaskSumOfSquares(const Launcher& launcher, unsigned workers, std::uint64_t n,
                                          std::uint64_t chunk)
-    : launcher_(launcher), workers_(workers) {
-    if (workers == 0) throw std::invalid_argument("PerTaskSumOfSquares: workers must be at least 1");
-    const std::vector<PoolTask> chunks = sumsq_tasks(n, chunk);
-    const std::size_t count = std::max<std::size_t>(chunks.size(), 1);
-    switch (launcher.backend()) {
-        case Backend::thread:
-            thread_slots_.resize(count);
-            slots_ = thread_slots_;
-            break;
-        case Backend::fork:
-            shared_slots_ = std::make_unique<SharedMemory>(SharedMemory::create_anonymous(count * sizeof(PartialSum)));
-            slots_ = {new (shared_slots_->data()) PartialSum[count], count};
-            break;
-        case Backend::posix_spawn:
-        case Backend::boost_process:
-            shared_slots_ = std::make_unique<SharedMemory>(SharedMemory::create_named(count * sizeof(PartialSum)));
-            slots_ = {new (shared_slots_->data()) PartialSum[count], count};
-            break;
-    }
-    for (std::size_t i = 0; i < chunks.size(); ++i)
-        tasks_.push_back(make_task(SumsqPartialTask{.segment = shared_slots_ ? shared_slots_->name() : std::string(),
-                                                    .slot = i,
-                                                    .range = chunks[i].range,
-                                                    .slots = slots_.data()},
-                                   launcher.backend()));
+    : PerTaskSumOfSquares(launcher, at_least_one(workers), sumsq_tasks(n, chunk)) {}
+
+PerTaskSumOfSquares::PerTaskSumOfSquares(const Launcher& launcher, unsigned workers,
+                                         const std::vector<PoolTask>& chunks)
+    : launcher_(launcher), workers_(workers), slots_(launcher.backend(), std::max<std::size_t>(chunks.size(), 1)) {
+    for (std::size_t i = 0; i < chunks.size(); ++i) tasks_.push_back(slots_.task(i, chunks[i].range));
 }
 
 uint128 PerTaskSumOfSquares::run() {
-    for (PartialSum& slot : slots_) slot = PartialSum{};
+    slots_.clear();
     const std::span<const Task> all(tasks_);
     for (std::size_t start = 0; start < all.size(); start += workers_)
         run_all(launcher_, all.subspan(start, std::min<std::size_t>(workers_, all.size() - start)));
-    return total_of_written(std::span(slots_).first(tasks_.size()), "the worker of task", "its sum");
+    return total_of_written(slots_.slots().first(tasks_.size()), "the worker of task", "its sum");
 }
 
 }  // namespace tvp::pool

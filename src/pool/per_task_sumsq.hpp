@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "launch/launcher.hpp"
-#include "os/shared_memory.hpp"
-#include "sumsq/partial_sum.hpp"
+#include "pool/pool_protocol.hpp"
+#include "sumsq/partial_sum_slots.hpp"
 
 namespace tvp::pool {
 
@@ -23,11 +23,11 @@ public:
     std::size_t tasks() const { return tasks_.size(); }
 
 private:
+    PerTaskSumOfSquares(const Launcher& launcher, unsigned workers, const std::vector<PoolTask>& chunks);
+
     const Launcher& launcher_;
     unsigned workers_;
-    std::vector<PartialSum> thread_slots_;
-    std::unique_ptr<SharedMemory> shared_slots_;
-    std::span<PartialSum> slots_;
+    PartialSumSlots slots_;
     std::vector<Task> tasks_;
 };
 

@@ -6,10 +6,8 @@
 #include <vector>
 
 #include "launch/launcher.hpp"
-#include "sumsq/partial_sum.hpp"
-#include "os/shared_memory.hpp"
+#include "sumsq/partial_sum_slots.hpp"
 #include "sumsq/sumsq.hpp"
-#include "launch/typed_task.hpp"
 
 namespace tvp {
 
@@ -24,13 +22,11 @@ public:
     // its slot unwritten.
     uint128 run(std::uint64_t n);
 
-    unsigned workers() const { return static_cast<unsigned>(slots_.size()); }
+    unsigned workers() const { return static_cast<unsigned>(slots_.slots().size()); }
 
 private:
     const Launcher& launcher_;
-    std::vector<PartialSum> thread_slots_;
-    std::unique_ptr<SharedMemory> shared_slots_;
-    std::span<PartialSum> slots_;
+    PartialSumSlots slots_;
     std::vector<Task> tasks_;  // for tasks_n_
     std::uint64_t tasks_n_ = 0;
 };
