@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "bench_support.hpp"
+#include "launch/demo_tasks.hpp"
 #include "launch/launcher.hpp"
+#include "launch/typed_task.hpp"
 #include "memory/copy_on_write.hpp"
 #include "os/anonymous_memory.hpp"
 #include "scenarios.hpp"
@@ -40,9 +42,7 @@ std::string_view pages_text(PageSize pages) { return pages == PageSize::huge ? "
 void create_beside_parent_memory(benchmark::State& state, const Launcher& launcher, ParentShape shape) {
     run_or_skip(state, [&] {
         const AnonymousMemory parent(parent_mib, {.pages = shape.pages, .touched = shape.touched});
-        Task idle{.name = "noop", .args = {}, .function = {}};
-        if (!runs_worker_executable(launcher.backend())) idle.function = [] { return 0; };
-        const std::vector<Task> tasks{idle};
+        const std::vector<Task> tasks{make_task(NoopTask{}, launcher.backend())};
         LoopMeter meter;
         std::uint64_t verified = 0;
         for (auto _ : state) {

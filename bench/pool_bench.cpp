@@ -119,10 +119,11 @@ void dispatch_latency(benchmark::State& state, Backend backend, Feed feed, std::
 template <class Run>
 void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, std::size_t tasks, Run run) {
     const double ideal = ideal_seconds(n, workers);
+    const uint128 expected = *sum_of_squares_closed_form(n);
     LoopMeter meter;
     std::uint64_t verified = 0;
     for (auto _ : state) {
-        if (const uint128 got = run(); got != *sum_of_squares_closed_form(n))
+        if (const uint128 got = run(); got != expected)
             throw std::runtime_error(wrong_sum(n, got));
         ++verified;
     }
@@ -132,7 +133,7 @@ void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, s
     state.counters["tasks"] = static_cast<double>(tasks);
     state.counters["us_per_task"] = seconds * 1e6 / static_cast<double>(tasks);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
-    state.SetLabel("sum=" + to_decimal(*sum_of_squares_closed_form(n)));
+    state.SetLabel("sum=" + to_decimal(expected));
 }
 
 void pool_sumsq(benchmark::State& state, Backend backend, Feed feed, unsigned workers, std::uint64_t n,

@@ -12,6 +12,7 @@
 #include "ipc/fd_io.hpp"
 #include "launch/child_process.hpp"
 #include "launch/forked_child.hpp"
+#include "launch/parent_death.hpp"
 #include "os/system_error.hpp"
 #include "os/unique_fd.hpp"
 
@@ -55,7 +56,7 @@ void require_child_success(ChildProcess& child, const std::string& role) {
 
 PageWrites child_writes(std::span<std::byte> memory, std::uint64_t pattern) {
     FdPair report = make_pipe();  // the child's seconds, to the parent
-    const pid_t pid = ::fork();
+    const pid_t pid = fork_dying_with_parent();  // an orphaned writer dies with bench
     if (pid < 0) throw_errno("fork");
     if (pid == 0) {
         run_forked_child(
@@ -81,7 +82,7 @@ PageWrites child_writes(std::span<std::byte> memory, std::uint64_t pattern) {
 
 PageWrites parent_writes(std::span<std::byte> memory, std::uint64_t pattern) {
     FdPair release = make_pipe();  // closed by the parent once it has written: the child then checks
-    const pid_t pid = ::fork();
+    const pid_t pid = fork_dying_with_parent();  // an orphaned writer dies with bench
     if (pid < 0) throw_errno("fork");
     if (pid == 0) {
         run_forked_child(
