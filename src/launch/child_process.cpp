@@ -18,6 +18,14 @@
 
 namespace tvp {
 
+int wait_for_pidfd(int pidfd, siginfo_t& info, int options) {
+    int result;
+    do {
+        result = ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), &info, options);
+    } while (result < 0 && errno == EINTR);
+    return result;
+}
+
 namespace {
 
 // waitpid that retries on EINTR; returns the raw status or -1 with errno set.
@@ -25,15 +33,6 @@ int wait_for(pid_t pid, int& status) {
     int result;
     do {
         result = ::waitpid(pid, &status, 0);
-    } while (result < 0 && errno == EINTR);
-    return result;
-}
-
-// waitid(P_PIDFD) that retries on EINTR.
-int wait_for_pidfd(int pidfd, siginfo_t& info, int options) {
-    int result;
-    do {
-        result = ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), &info, options);
     } while (result < 0 && errno == EINTR);
     return result;
 }

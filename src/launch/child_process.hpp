@@ -4,6 +4,7 @@
 // never signals a pid it cannot prove is still its un-reaped child: once a
 // wait has failed (ECHILD when the kernel reaped the child itself, because
 // SIGCHLD was ignored) the pid may belong to anybody, and is forgotten.
+#include <signal.h>
 #include <sys/types.h>
 
 #include "launch/exit_status.hpp"
@@ -34,5 +35,8 @@ public:
 private:
     pid_t pid_ = -1;
 };
+
+// waitid(P_PIDFD) on `pidfd`, retried on EINTR: 0, or -1 with errno set.
+int wait_for_pidfd(int pidfd, siginfo_t& info, int options);
 
 }  // namespace tvp

@@ -1,6 +1,5 @@
 #include "launch/pidfd_child.hpp"
 
-#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,25 +7,10 @@
 #include <cerrno>
 #include <csignal>
 
+#include "launch/child_process.hpp"
 #include "os/system_error.hpp"
 
-#ifndef P_PIDFD
-#define P_PIDFD 3  // waitid on a pidfd (Linux 5.4), from <linux/wait.h>
-#endif
-
 namespace tvp {
-
-namespace {
-
-int wait_through(int pidfd, siginfo_t& info) {
-    int result;
-    do {
-        result = ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), &info, WEXITED);
-    } while (result < 0 && errno == EINTR);
-    return result;
-}
-
-}  // namespace
 
 ExitStatus exit_status_from_siginfo(const siginfo_t& info) {
     if (info.si_code == CLD_EXITED) return ExitStatus::exited(info.si_status);
@@ -36,11 +20,8 @@ ExitStatus exit_status_from_siginfo(const siginfo_t& info) {
 ExitStatus PidfdChild::wait() {
     if (!pidfd_) throw std::logic_error("PidfdChild::wait: no child to wait for");
     const UniqueFd pidfd = std::move(pidfd_);  // reaped now, or (on failure) given up
-    pollfd ended{.fd = pidfd.get(), .events = POLLIN, .revents = 0};
-    while (::poll(&ended, 1, -1) < 0)
-        if (errno != EINTR) throw_errno("poll on the pidfd of " + std::to_string(pid_));
-    siginfo_t info{};
-    if (wait_through(pidfd.get(), info) != 0) throw_errno("waitid(P_PIDFD) for " + std::to_string(pid_));
+    siginfo_t info{};  // waitid blocks until the child has ended: no poll first
+    if (wait_for_pidfd(pidfd.get(), info, WEXITED) != 0) throw_errno("waitid(P_PIDFD) for " + std::to_string(pid_));
     return exit_status_from_siginfo(info);
 }
 
@@ -50,7 +31,7 @@ void PidfdChild::kill_and_reap() noexcept {
     // ESRCH once it has ended: then the wait just reaps it.
     ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
     siginfo_t info{};
-    wait_through(pidfd.get(), info);
+    wait_for_pidfd(pidfd.get(), info, WEXITED);
 }
 
 }  // namespace tvp
