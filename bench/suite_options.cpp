@@ -51,13 +51,6 @@ std::optional<std::string> check_n(long long value) {
 }
 
 // "--name=value" -> value, if arg is that flag.
-std::optional<std::string_view> flag_value(std::string_view arg, std::string_view name) {
-    if (arg.size() >= name.size() + 3 && arg.substr(0, 2) == "--" && arg.substr(2, name.size()) == name &&
-        arg[2 + name.size()] == '=')
-        return arg.substr(3 + name.size());
-    return std::nullopt;
-}
-
 // "vfork,clone3" -> those back-ends, in that order, each once.
 std::variant<std::vector<Backend>, UsageError> parse_backends(std::string_view text) {
     std::vector<Backend> backends;

@@ -11,14 +11,9 @@
 
 namespace tvp::mpi {
 
-namespace {
+using bench::flag_value;
 
-std::optional<std::string_view> flag_value(std::string_view arg, std::string_view name) {
-    if (arg.size() >= name.size() + 3 && arg.substr(0, 2) == "--" && arg.substr(2, name.size()) == name &&
-        arg[2 + name.size()] == '=')
-        return arg.substr(3 + name.size());
-    return std::nullopt;
-}
+namespace {
 
 template <class Integer>
 std::optional<Integer> whole_number(std::string_view text, Integer low, Integer high) {
@@ -26,6 +21,21 @@ std::optional<Integer> whole_number(std::string_view text, Integer low, Integer 
     if (!value || *value < static_cast<long long>(low) || static_cast<unsigned long long>(*value) > static_cast<unsigned long long>(high))
         return std::nullopt;
     return static_cast<Integer>(*value);
+}
+
+// The hidden test-only flags, each naming a rank: which one `arg` is, its value and its field.
+struct TestRankFlag {
+    std::string_view name;
+    std::string_view value;
+    int* field;
+};
+
+std::optional<TestRankFlag> test_rank_flag(std::string_view arg, MpiOptions& options) {
+    for (auto [name, field] : {std::pair<std::string_view, int*>{"tvp_test_kill_rank", &options.test_kill_rank},
+                               {"tvp_test_fail_rank", &options.test_fail_rank},
+                               {"tvp_test_lose_update_rank", &options.test_lose_update_rank}})
+        if (auto value = flag_value(arg, name)) return TestRankFlag{name, *value, field};
+    return std::nullopt;
 }
 
 }  // namespace
@@ -70,18 +80,10 @@ std::variant<MpiCommandLine, MpiUsageError> parse_mpi_command_line(int argc, cha
             auto seconds = whole_number<unsigned>(*value, 1, 86400);
             if (!seconds) return MpiUsageError{fmt::format("--run_timeout_s: '{}' is not a whole number from 1 to 86400", *value)};
             line.options.run_timeout_s = *seconds;
-        } else if (auto value = flag_value(arg, "tvp_test_kill_rank")) {
-            auto rank = whole_number<int>(*value, 0, 1 << 20);
-            if (!rank) return MpiUsageError{fmt::format("--tvp_test_kill_rank: '{}' is not a rank", *value)};
-            line.options.test_kill_rank = *rank;
-        } else if (auto value = flag_value(arg, "tvp_test_fail_rank")) {
-            auto rank = whole_number<int>(*value, 0, 1 << 20);
-            if (!rank) return MpiUsageError{fmt::format("--tvp_test_fail_rank: '{}' is not a rank", *value)};
-            line.options.test_fail_rank = *rank;
-        } else if (auto value = flag_value(arg, "tvp_test_lose_update_rank")) {
-            auto rank = whole_number<int>(*value, 0, 1 << 20);
-            if (!rank) return MpiUsageError{fmt::format("--tvp_test_lose_update_rank: '{}' is not a rank", *value)};
-            line.options.test_lose_update_rank = *rank;
+        } else if (auto test_flag = test_rank_flag(arg, line.options)) {
+            auto rank = whole_number<int>(test_flag->value, 0, 1 << 20);
+            if (!rank) return MpiUsageError{fmt::format("--{}: '{}' is not a rank", test_flag->name, test_flag->value)};
+            *test_flag->field = *rank;
         } else if (arg.starts_with("--benchmark_")) {
             if (auto problem = bench::benchmark_flag_problem(arg)) return MpiUsageError{*problem};
             line.benchmark_args.push_back(argv[i]);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bench_support.hpp"
+#include "benchmark_flags.hpp"
 #include "build_info.hpp"
 #include "launch/child_process.hpp"
 #include "os/system_error.hpp"
@@ -34,19 +35,24 @@ std::filesystem::path program_next_to_me(const char* name) {
     return std::filesystem::read_symlink("/proc/self/exe").parent_path() / name;
 }
 
-// Runs the command to its end; returns its exit status and what it wrote on stdout.
-std::pair<tvp::ExitStatus, std::string> run_to_end(const std::vector<std::string>& command) {
+// argv for posix_spawn: pointers into `command`, which must outlive it.
+std::vector<char*> argv_of(const std::vector<std::string>& command) {
+    std::vector<char*> argv;
+    for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    return argv;
+}
+
+// Runs the command (argv, null-terminated) to its end; returns its exit status and what it wrote on stdout.
+std::pair<tvp::ExitStatus, std::string> run_to_end(const std::vector<char*>& argv) {
     auto [read_end, write_end] = tvp::make_pipe();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
-    std::vector<char*> argv;
-    for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
     pid_t pid = -1;
     const int error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (error != 0) { errno = error; tvp::throw_errno("posix_spawnp " + command[0]); }
+    if (error != 0) { errno = error; tvp::throw_errno(std::string("posix_spawnp ") + argv[0]); }
     tvp::ChildProcess child(pid);
     write_end.reset();
     std::string output;
@@ -69,10 +75,11 @@ void mpirun_startup(benchmark::State& state, const StartupOptions& options, int 
                                 std::string("ob1"), std::string("--mca"), std::string("btl"), "self," + options.btl})
             command.push_back(std::move(arg));
         command.push_back(program_next_to_me("mpi_init_finalize").string());
+        const std::vector<char*> argv = argv_of(command);  // built once, outside the timed loop
         const std::string expected = fmt::format("ranks {}\n", ranks);
         std::uint64_t verified = 0;
         for (auto _ : state) {
-            const auto [status, output] = run_to_end(command);
+            const auto [status, output] = run_to_end(argv);
             if (!status.success() || output != expected)
                 throw std::runtime_error(fmt::format("mpirun {}, printing '{}' (expected '{}')", status.describe(),
                                                      output, expected.substr(0, expected.size() - 1)));
@@ -82,16 +89,10 @@ void mpirun_startup(benchmark::State& state, const StartupOptions& options, int 
     });
 }
 
-std::optional<std::string_view> flag_value(std::string_view arg, std::string_view name) {
-    if (arg.starts_with("--") && arg.substr(2).starts_with(name) && arg.size() > name.size() + 2 &&
-        arg[2 + name.size()] == '=')
-        return arg.substr(3 + name.size());
-    return std::nullopt;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+    using tvp::bench::flag_value;
     StartupOptions options;
     std::vector<char*> benchmark_args = {argv[0]};
     for (int i = 1; i < argc; ++i) {
