@@ -51,7 +51,14 @@ std::string bench_mpi() { return (build_directory() / "bench_mpi").string(); }
 
 // The mpirun line the suite uses, for `ranks` ranks over `btl` (over TCP with
 // the one-sided component pt2pt, so that the manager's window crosses TCP too).
-std::string mpirun(int ranks, const std::string& btl, const std::string& extra = "") {
+std::string mpirun(int ranks, const std::string& btl, const std::string& extra = "");
+
+// bench_mpi under mpirun with `flags`, its results written as JSON to `out`.
+std::string bench_mpi_to_json(int ranks, const std::string& btl, const std::string& flags, const fs::path& out) {
+    return mpirun(ranks, btl) + bench_mpi() + flags + " --benchmark_out=" + out.string() + " --benchmark_out_format=json";
+}
+
+std::string mpirun(int ranks, const std::string& btl, const std::string& extra) {
     return "mpirun --allow-run-as-root --oversubscribe " + extra + " -np " + std::to_string(ranks) +
            " --mca pml ob1 --mca btl self," + btl + (btl == "tcp" ? " --mca osc pt2pt " : " ");
 }
@@ -163,10 +170,10 @@ TEST_F(MpiBenchTest, TransportMustMatchMpirun) {
 
 // Every scenario, tiny sizes, on both transports: each benchmark verified every iteration.
 void expect_every_scenario_verified(const std::string& btl, const fs::path& out) {
-    const auto result = run_command(mpirun(2, btl) + bench_mpi() +
-                                    " --round_trips=50 --sumsq_n=100000 --benchmark_min_time=0.01"
-                                    " --benchmark_filter='bytes:(8|65536)/|sumsq|reduce|manager.*mix:write'"
-                                    " --benchmark_out=" + out.string() + " --benchmark_out_format=json");
+    const auto result = run_command(bench_mpi_to_json(2, btl,
+                                                      " --round_trips=50 --sumsq_n=100000 --benchmark_min_time=0.01"
+                                                      " --benchmark_filter='bytes:(8|65536)/|sumsq|reduce|manager.*mix:write'",
+                                                      out));
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out);
     EXPECT_EQ(run.results.get<std::string>("context.mpi_btl"), btl);
@@ -188,9 +195,8 @@ TEST_F(MpiBenchTest, EveryScenarioOnTwoRanksIsVerifiedOverSharedMemory) { expect
 TEST_F(MpiBenchTest, EveryScenarioOnTwoRanksIsVerifiedOverTcp) { expect_every_scenario_verified("tcp", out_); }
 
 TEST_F(MpiBenchTest, ATwoRankBenchmarkOnOneRankIsSkippedWithTheReason) {
-    const auto result = run_command(mpirun(1, "vader") + bench_mpi() +
-                                    " --round_trips=10 --benchmark_filter='pingpong/mpi/.*bytes:8/'"
-                                    " --benchmark_out=" + out_.string() + " --benchmark_out_format=json");
+    const auto result = run_command(bench_mpi_to_json(1, "vader",
+                                    " --round_trips=10 --benchmark_filter='pingpong/mpi/.*bytes:8/'", out_));
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out_);
     ASSERT_EQ(run.benchmarks.size(), 1u);
@@ -202,10 +208,9 @@ TEST_F(MpiBenchTest, ATwoRankBenchmarkOnOneRankIsSkippedWithTheReason) {
 // A failure on rank 1 (not a crash): the run goes on, and each benchmark is an
 // error naming rank 1; no rank is left waiting.
 TEST_F(MpiBenchTest, AFailureOnOneRankIsAnErrorNamingItAndNoHang) {
-    const auto result = run_command(mpirun(2, "vader") + bench_mpi() +
+    const auto result = run_command(bench_mpi_to_json(2, "vader",
                                         " --tvp_test_fail_rank=1 --round_trips=20 --benchmark_min_time=0.01"
-                                        " --benchmark_filter='bytes:8/' --benchmark_out=" + out_.string() +
-                                        " --benchmark_out_format=json",
+                                        " --benchmark_filter='bytes:8/'", out_),
                                     60);
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out_);
@@ -277,9 +282,8 @@ std::string benchmark_error(const boost::property_tree::ptree& row) {
 // works (2 workers), on the server rank 1 does (1 worker); every run verified
 // by manager::verify(), the same check as bench's manager.
 TEST_F(MpiBenchTest, ManagerInTheWindowAndOnTheServerIsVerifiedOnTwoRanks) {
-    const auto result = run_command(mpirun(2, "vader") + bench_mpi() +
-                                    " --benchmark_min_time=0.01 --benchmark_filter='^manager/'"
-                                    " --benchmark_out=" + out_.string() + " --benchmark_out_format=json");
+    const auto result = run_command(bench_mpi_to_json(2, "vader",
+                                    " --benchmark_min_time=0.01 --benchmark_filter='^manager/'", out_));
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out_);
     std::map<std::string, double> workers;
@@ -301,10 +305,9 @@ TEST_F(MpiBenchTest, ManagerInTheWindowAndOnTheServerIsVerifiedOnTwoRanks) {
 // rank 0's verification finds it and the error names the rank that lost it, in
 // the window (worker 1 is rank 1) and on the server (worker 0 is rank 1).
 TEST_F(MpiBenchTest, ALostUpdateInTheManagerIsAnErrorNamingTheRank) {
-    const auto result = run_command(mpirun(2, "vader") + bench_mpi() +
+    const auto result = run_command(bench_mpi_to_json(2, "vader",
                                         " --tvp_test_lose_update_rank=1 --benchmark_min_time=0.01"
-                                        " --benchmark_filter='^manager/.*mix:write' --benchmark_out=" + out_.string() +
-                                        " --benchmark_out_format=json",
+                                        " --benchmark_filter='^manager/.*mix:write'", out_),
                                     60);
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out_);
@@ -323,9 +326,8 @@ TEST_F(MpiBenchTest, ALostUpdateInTheManagerIsAnErrorNamingTheRank) {
 // 3 ranks leave a sender without a receiver: skipped with that reason.
 TEST_F(MpiBenchTest, MessageRateRunsAPairPerTwoRanksAndSkipsAnOddCount) {
     for (int ranks : {2, 4}) {
-        const auto result = run_command(mpirun(ranks, "vader") + bench_mpi() +
-                                        " --benchmark_min_time=0.01 --benchmark_filter='^message_rate/.*bytes:(8|65536)/'"
-                                        " --benchmark_out=" + out_.string() + " --benchmark_out_format=json");
+        const auto result = run_command(bench_mpi_to_json(ranks, "vader",
+                                        " --benchmark_min_time=0.01 --benchmark_filter='^message_rate/.*bytes:(8|65536)/'", out_));
         ASSERT_EQ(result.exit_code, 0) << result.output;
         const JsonRun run = read_json(out_);
         ASSERT_EQ(run.benchmarks.size(), 2u) << ranks << " ranks";
@@ -342,9 +344,8 @@ TEST_F(MpiBenchTest, MessageRateRunsAPairPerTwoRanksAndSkipsAnOddCount) {
             EXPECT_GT(row.get<double>("bytes_per_second", 0), 0) << name;
         }
     }
-    const auto odd = run_command(mpirun(3, "vader") + bench_mpi() +
-                                 " --benchmark_filter='^message_rate/.*bytes:8/' --benchmark_out=" + out_.string() +
-                                 " --benchmark_out_format=json");
+    const auto odd = run_command(bench_mpi_to_json(3, "vader",
+                                 " --benchmark_filter='^message_rate/.*bytes:8/'", out_));
     ASSERT_EQ(odd.exit_code, 0) << odd.output;
     const JsonRun run = read_json(out_);
     ASSERT_EQ(run.benchmarks.size(), 1u);
