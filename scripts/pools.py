@@ -26,9 +26,8 @@ def feed_of(params):
     return "pool" if params.get("task") else None  # the Python reference: multiprocessing's own pipes
 
 
-def efficiency_curves(medians_by_name, scenario="pool"):
-    """{(back-end, feed, workers, n): {chunk: median efficiency}} of the sum-of-squares rows."""
-    curves = {}
+def sumsq_rows(medians_by_name, scenario="pool"):
+    """(name, back-end, feed, workers, n, chunk) of each chunked sum-of-squares row that has an efficiency."""
     for name, row in medians_by_name.items():
         found, backend, params = rl.parse_name(name)
         if found != scenario or params.get("task") != "sumsq" or "efficiency" not in row:
@@ -36,8 +35,14 @@ def efficiency_curves(medians_by_name, scenario="pool"):
         feed = feed_of(params)
         if feed is None or not {"workers", "n", "chunk"} <= set(params):
             continue
-        key = (backend, feed, int(params["workers"]), int(params["n"]))
-        curves.setdefault(key, {})[int(params["chunk"])] = row["efficiency"]
+        yield name, backend, feed, int(params["workers"]), int(params["n"]), int(params["chunk"])
+
+
+def efficiency_curves(medians_by_name, scenario="pool"):
+    """{(back-end, feed, workers, n): {chunk: median efficiency}} of the sum-of-squares rows."""
+    curves = {}
+    for name, backend, feed, workers, n, chunk in sumsq_rows(medians_by_name, scenario):
+        curves.setdefault((backend, feed, workers, n), {})[chunk] = medians_by_name[name]["efficiency"]
     return curves
 
 
