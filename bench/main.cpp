@@ -12,6 +12,7 @@
 #include "os/process_signals.hpp"
 #include "scenarios.hpp"
 #include "os/segment_janitor.hpp"
+#include "os/standard_streams.hpp"
 #include "suite_options.hpp"
 #include "launch/task_registry.hpp"
 #include "launch/worker_check.hpp"
@@ -26,6 +27,7 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (!tvp::open_closed_standard_streams()) return 2;
     if (argc > 1 && tvp::find_task(argv[1]) != nullptr) return tvp::run_task_from_command_line(argc - 1, argv + 1);
     tvp::reset_inherited_signal_state();  // SIGCHLD default, SIGPIPE ignored, nothing blocked
 

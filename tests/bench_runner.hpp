@@ -19,9 +19,8 @@ struct CommandResult {
     std::string output;  // stdout and stderr together
 };
 
-inline CommandResult run_bench(const std::string& arguments, int time_limit_seconds = 60) {
-    const std::string command = "timeout -k 5 " + std::to_string(time_limit_seconds) + " " +
-                                (build_directory() / "bench").string() + " " + arguments + " 2>&1";
+// A shell command line, bounded in time, its stdout read (add 2>&1 for stderr).
+inline CommandResult run_shell(const std::string& command) {
     CommandResult result;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) return result;
@@ -30,6 +29,13 @@ inline CommandResult run_bench(const std::string& arguments, int time_limit_seco
     const int status = ::pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+inline std::string bench_path() { return (build_directory() / "bench").string(); }
+
+inline CommandResult run_bench(const std::string& arguments, int time_limit_seconds = 60) {
+    return run_shell("timeout -k 5 " + std::to_string(time_limit_seconds) + " " + bench_path() + " " + arguments +
+                     " 2>&1");
 }
 
 // Google Benchmark's JSON output file, parsed.

@@ -15,6 +15,7 @@
 #include "lockstep.hpp"
 #include "mpi_options.hpp"
 #include "mpi_scenarios.hpp"
+#include "os/standard_streams.hpp"
 
 namespace {
 
@@ -61,6 +62,7 @@ void add_mpi_context(const tvp::mpi::MpiOptions& options, int size, const std::s
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (!tvp::open_closed_standard_streams()) return 2;
     // mpirun sets OMPI_COMM_WORLD_SIZE in every rank's environment; started
     // directly, MPI would make a 1-rank "singleton" job, which is not a run.
     const bool under_mpirun = environment("OMPI_COMM_WORLD_SIZE").has_value();

@@ -20,6 +20,7 @@
 #include "launch/child_process.hpp"
 #include "os/system_error.hpp"
 #include "os/unique_fd.hpp"
+#include "os/standard_streams.hpp"
 
 extern char** environ;
 
@@ -92,6 +93,7 @@ void mpirun_startup(benchmark::State& state, const StartupOptions& options, int 
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (!tvp::open_closed_standard_streams()) return 2;
     using tvp::bench::flag_value;
     StartupOptions options;
     std::vector<char*> benchmark_args = {argv[0]};

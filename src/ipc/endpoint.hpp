@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ipc/fd_io.hpp"  // give_up_after_seconds
 #include "launch/backend.hpp"
 
 namespace tvp::ipc {
@@ -84,8 +85,6 @@ Link make_link(const LinkOptions& options, PeerAlive parent_sees_peer);
 // The peer's side in a spawned child, from Link::peer_arguments.
 std::unique_ptr<Endpoint> open_peer_endpoint(std::span<const std::string> arguments, PeerAlive child_sees_parent);
 
-// A peer silent for this long is taken for dead even if it still exists.
-inline constexpr int give_up_after_seconds = 20;
 
 // How a worker ends its side of a link: runs `work`, then closes the sending
 // side whether it returned or threw, so the other end sees end-of-file at once

@@ -24,7 +24,9 @@ namespace {
 class FdEndpoint : public Endpoint {
 public:
     FdEndpoint(UniqueFd read_end, UniqueFd write_end, std::size_t max_message_bytes)
-        : read_(std::move(read_end)), write_(std::move(write_end)), max_message_bytes_(max_message_bytes) {}
+        : read_(std::move(read_end)), write_(std::move(write_end)), max_message_bytes_(max_message_bytes) {
+        set_nonblocking(write_.get());  // so that a peer that stops reading cannot hold a write forever
+    }
     FdEndpoint(UniqueFd socket, std::size_t max_message_bytes)
         : read_(std::move(socket)), is_socket_(true), max_message_bytes_(max_message_bytes) {}
 

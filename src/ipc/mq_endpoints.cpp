@@ -175,10 +175,18 @@ public:
             bip::permissions owner_only;
             owner_only.set_permissions(0600);
             try {
+                // Boost writes every message slot as it creates the queue: the space is checked before.
+                require_dev_shm_space(queue_depth * message_bytes, "/" + name);
                 queue_.emplace(bip::create_only, name.c_str(), queue_depth, message_bytes, owner_only);
+                reserve_named_segment("/" + name);
             } catch (const bip::interprocess_exception& error) {
                 // Boost leaves a half-made queue behind; a name that existed is not ours to remove.
                 if (error.get_error_code() != bip::already_exists_error) bip::message_queue::remove(name.c_str());
+                withdraw_name("/" + name);
+                throw;
+            } catch (...) {
+                queue_.reset();
+                bip::message_queue::remove(name.c_str());
                 withdraw_name("/" + name);
                 throw;
             }

@@ -85,8 +85,10 @@ ShmStore ShmStore::create(std::size_t bytes) {
     bip::permissions owner_only;
     owner_only.set_permissions(0600);
     try {
+        require_dev_shm_space(bytes, "/" + name);
         auto segment = std::make_unique<Segment>(
             Segment{bip::managed_shared_memory(bip::create_only, name.c_str(), bytes, nullptr, owner_only)});
+        reserve_named_segment("/" + name);
         ShmStore store(std::move(segment), name, true);
         store.state_ = store.segment_->memory.construct<SharedState>(state_name)(store.segment_->memory.get_segment_manager());
         return store;

@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 #include <utility>
 
 #include "os/random_bytes.hpp"
@@ -33,7 +35,34 @@ std::uint64_t random_word() {
     return word;
 }
 
+[[noreturn]] void throw_no_space(std::size_t bytes, const std::string& name) {
+    throw std::runtime_error("no space in /dev/shm for " + std::to_string(bytes) + " bytes (" + name + ")");
+}
+
+// ftruncate only sets a tmpfs file's size: its pages are taken at the first
+// write, and a write past the free space is SIGBUS, not an error. Taking them
+// now turns a full /dev/shm (another user can fill it) into an error here.
+void reserve_pages(int fd, std::size_t bytes, const std::string& name) {
+    const int error = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));
+    if (error == ENOSPC) throw_no_space(bytes, name);
+    if (error != 0) throw_system_error(error, "posix_fallocate " + name);
+}
+
 }  // namespace
+
+void require_dev_shm_space(std::size_t bytes, const std::string& name) {
+    struct statvfs info {};
+    if (::statvfs("/dev/shm", &info) != 0) return;  // no such mount: the creation itself will say why
+    if (static_cast<unsigned long long>(info.f_bavail) * info.f_frsize < bytes) throw_no_space(bytes, name);
+}
+
+void reserve_named_segment(const std::string& name) {
+    const UniqueFd fd(::shm_open(name.c_str(), O_RDWR, 0));
+    if (!fd) throw_errno("shm_open " + name);
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) throw_errno("fstat " + name);
+    reserve_pages(fd.get(), static_cast<std::size_t>(info.st_size), name);
+}
 
 std::string unique_object_name() {
     char random_part[17];
@@ -62,6 +91,7 @@ SharedMemory SharedMemory::create_named(std::size_t bytes) {
     try {
         if (::ftruncate(fd.get(), static_cast<off_t>(bytes)) != 0)
             throw_errno("ftruncate " + name + " to " + std::to_string(bytes) + " bytes");
+        reserve_pages(fd.get(), bytes, name);
         return SharedMemory(map_shared(fd.get(), bytes, name), bytes, name, true);
     } catch (...) {
         ::shm_unlink(name.c_str());

@@ -51,6 +51,13 @@ private:
 // It is announced to this process's janitor (segment_janitor.hpp), which
 // removes it should this process die before its owner does.
 std::string unique_segment_name();
+// For segments another library creates (Boost.Interprocess), which it writes
+// into before the caller could reserve them: throws "no space in /dev/shm for
+// N bytes" when /dev/shm has less free now, and reserve_named_segment() then
+// takes every page of the segment `name` ("/..."), so that a later write
+// cannot fault (SIGBUS) on a /dev/shm filled in the meantime.
+void require_dev_shm_space(std::size_t bytes, const std::string& name);
+void reserve_named_segment(const std::string& name);
 // The same kind of name, not announced: for objects the janitor cannot remove
 // and that need no removal (an abstract socket vanishes with its last descriptor).
 std::string unique_object_name();

@@ -1,0 +1,208 @@
+// bench where the environment works against it: a full /dev/shm, closed
+// standard streams, a stopped peer, a full disk. Each must end in an error a
+// user can read (an error row, or one line and a non-zero exit), never in a
+// crash, a hang or a results file that lies.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/property_tree/ptree.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "bench_runner.hpp"
+#include "ipc/fd_io.hpp"
+#include "os/unique_fd.hpp"
+
+namespace tvp {
+namespace {
+
+using testing::bench_path;
+using testing::CommandResult;
+using testing::run_shell;
+
+// A scratch folder, removed with what it holds at the end of the test.
+class ScratchFolder {
+public:
+    ScratchFolder()
+        : path_(std::filesystem::temp_directory_path() / ("tvp-hostile-" + std::to_string(::getpid()) + "-" +
+                                                          std::to_string(counter_++))) {
+        std::filesystem::create_directories(path_);
+    }
+    ~ScratchFolder() { std::filesystem::remove_all(path_); }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    static inline int counter_ = 0;
+    std::filesystem::path path_;
+};
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Whether `command` can run in a mount namespace of its own (root, and a
+// kernel and sandbox that allow it): the tests below mount a tiny tmpfs there.
+bool private_mounts_work() {
+    return run_shell("unshare -m true 2>/dev/null").exit_code == 0;
+}
+
+// `inside` run where `folder` is a full tmpfs of 64 KiB (a private mount: nobody else sees it).
+CommandResult run_with_full_tmpfs(const std::string& folder, const std::string& inside, int time_limit_seconds) {
+    const std::string script = "mount -t tmpfs -o size=64k tmpfs " + folder +
+                               " && (dd if=/dev/zero of=" + folder + "/filler bs=4k 2>/dev/null; true) && " + inside;
+    return run_shell("timeout -k 5 " + std::to_string(time_limit_seconds) + " unshare -m sh -c '" + script + "' 2>&1");
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+    std::size_t count = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+    return count;
+}
+
+TEST(HostileEnvironment, AFullDevShmIsAnErrorRowPerBenchmarkNotACrash) {
+    if (!private_mounts_work()) GTEST_SKIP() << "no private mount namespace here (needs root and unshare -m)";
+    // One benchmark of each kind that makes a named segment: the ring, Boost's
+    // queue, the Manager's shared store, the pool over the ring, isolation's slots.
+    const std::string filter =
+        "^(queue/fork/shm_ring/bytes:8/cpus:cross/wait:spin/latency|queue/fork/bip_mq/bytes:8/cpus:cross/latency|"
+        "manager/fork/store:shm/workers:1/mix:write|pool/fork/mechanism:shm_ring/wait:spin/workers:1/cpus:cross|"
+        "isolation/fork/workers:4)";
+    const CommandResult result =
+        run_with_full_tmpfs("/dev/shm", bench_path() + " --benchmark_filter=\"" + filter + "\" --benchmark_min_time=0.01", 120);
+    EXPECT_EQ(result.exit_code, 0) << "bench must run on (135 is SIGBUS)\n" << result.output;
+    EXPECT_EQ(count_of(result.output, "ERROR OCCURRED: 'no space in /dev/shm for "), 5u) << result.output;
+}
+
+TEST(HostileEnvironment, AClosedStdinLeavesTheJanitorWatchingBench) {
+    // With 0 closed, bench's pidfd for its janitor took number 0, which the
+    // janitor replaces with /dev/null: it took bench for ended and removed the
+    // pool's ring while the pool used it.
+    const CommandResult result = run_shell("timeout -k 5 120 " + bench_path() +
+                                           " --benchmark_filter='^pool/fork/mechanism:shm_ring/wait:spin/workers:1/cpus:cross'"
+                                           " 2>&1 <&-");
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_EQ(result.output.find("ERROR OCCURRED"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("verified=1000"), std::string::npos) << result.output;
+}
+
+// Runs the chapter's kernel with its JSON written to a file while `closed` (a
+// shell redirection such as ">&-") closes a standard stream; returns the file.
+std::string results_with_a_closed_stream(const ScratchFolder& folder, const std::string& closed) {
+    const std::string out = folder.file("results.json");
+    const CommandResult result = run_shell("timeout -k 5 60 " + bench_path() +
+                                           " --benchmark_filter='^sumsq_kernel/fast/n:10000$' --benchmark_out_format=json"
+                                           " --benchmark_out=" + out + " " + closed);
+    EXPECT_EQ(result.exit_code, 0) << closed;
+    return read_file(out);
+}
+
+TEST(HostileEnvironment, AClosedStdoutKeepsTheConsoleTableOutOfTheResultsFile) {
+    const ScratchFolder folder;
+    const std::string json = results_with_a_closed_stream(folder, ">&- 2>/dev/null");
+    EXPECT_EQ(json.find("-----"), std::string::npos) << "the console table went into the JSON:\n" << json;
+    EXPECT_NO_THROW(testing::read_results(folder.file("results.json"))) << json;
+}
+
+TEST(HostileEnvironment, AClosedStderrKeepsTheContextLinesOutOfTheResultsFile) {
+    const ScratchFolder folder;
+    const std::string json = results_with_a_closed_stream(folder, ">/dev/null 2>&-");
+    EXPECT_EQ(json.find("tvp_build_type: "), std::string::npos) << "the context lines went into the JSON:\n" << json;
+    EXPECT_NO_THROW(testing::read_results(folder.file("results.json"))) << json;
+}
+
+TEST(HostileEnvironment, AReadFromASilentPeerGivesUpAfterItsPatience) {
+    FdPair pipe = make_pipe();  // the write end stays open: a peer that lives but never writes
+    char byte = 0;
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        ipc::read_exact(pipe.first.get(), &byte, 1, std::chrono::milliseconds(200));
+        FAIL() << "read_exact returned from a silent peer";
+    } catch (const std::runtime_error& error) {
+        EXPECT_NE(std::string(error.what()).find("read: the peer made no progress in 200 ms"), std::string::npos)
+            << error.what();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_GE(seconds, 0.19);
+    EXPECT_LT(seconds, 5.0);
+}
+
+TEST(HostileEnvironment, AWriteToAPeerThatDoesNotReadGivesUpAfterItsPatience) {
+    FdPair pipe = make_pipe();  // nobody reads: the pipe fills, then the write must give up
+    set_nonblocking(pipe.second.get());  // as FdEndpoint's are
+    const std::vector<char> block(1 << 20);
+    try {
+        ipc::write_all(pipe.second.get(), block.data(), block.size(), false, std::chrono::milliseconds(200));
+        FAIL() << "write_all returned though nobody read 1 MiB";
+    } catch (const std::runtime_error& error) {
+        EXPECT_NE(std::string(error.what()).find("write: the peer made no progress in 200 ms"), std::string::npos)
+            << error.what();
+    }
+}
+
+// The children of `pid` (all its threads'), from /proc.
+std::vector<pid_t> children_of(pid_t pid) {
+    std::vector<pid_t> children;
+    std::error_code error;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
+        std::ifstream list(task.path() / "children");
+        for (pid_t child; list >> child;) children.push_back(child);
+    }
+    return children;
+}
+
+// A child in its own session is bench's janitor; any other is a worker.
+bool is_worker(pid_t child) {
+    return ::getsid(child) != child;
+}
+
+TEST(HostileEnvironment, AStoppedPipePeerEndsItsBenchmarkWithAnErrorNotAHang) {
+    const ScratchFolder folder;
+    const std::string output = folder.file("output.txt");
+    const pid_t bench = ::fork();
+    if (bench == 0) {
+        const int sink = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(sink, STDOUT_FILENO);
+        ::dup2(sink, STDERR_FILENO);
+        const std::string program = bench_path();
+        ::execl(program.c_str(), program.c_str(),
+                "--benchmark_filter=^pool/fork/mechanism:pipe/workers:2/task:sumsq/n:10000000/chunk:1000/",
+                static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    pid_t stopped = 0;
+    for (int tries = 0; tries < 400 && stopped == 0; ++tries) {
+        for (pid_t child : children_of(bench))
+            if (is_worker(child) && ::kill(child, SIGSTOP) == 0) stopped = child;
+        if (stopped == 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ASSERT_NE(stopped, 0) << "bench never started its pipe peer";
+    // The peer's patience is 20 s; bench must end its run within a margin of that.
+    int status = 0;
+    pid_t ended = 0;
+    for (int tries = 0; tries < 600 && ended == 0; ++tries) {
+        ended = ::waitpid(bench, &status, WNOHANG);
+        if (ended == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (ended == 0) {
+        ::kill(bench, SIGKILL);
+        ::waitpid(bench, &status, 0);
+    }
+    ::kill(stopped, SIGKILL);
+    ::kill(stopped, SIGCONT);
+    ASSERT_NE(ended, 0) << "bench hung on its stopped peer:\n" << read_file(output);
+    const std::string text = read_file(output);
+    EXPECT_NE(text.find("the peer made no progress in 20000 ms"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace tvp
