@@ -17,6 +17,7 @@
 #include "launch/launcher.hpp"
 #include "launch/typed_task.hpp"
 #include "scenarios.hpp"
+#include "os/random_bytes.hpp"
 #include "os/system_error.hpp"
 #include "os/touched_memory.hpp"
 
@@ -46,23 +47,33 @@ void start_and_join_idle_workers(const Launcher& launcher, unsigned workers) {
     require_success(statuses);
 }
 
+// An exit code from 1 to 120, fresh for each benchmark run: no program that
+// merely starts and exits (with 0, or any fixed code) can pass for the worker.
+int creation_proof_code() {
+    unsigned char byte = 0;
+    fill_random({&byte, 1});
+    return 1 + byte % 120;
+}
+
 void create_workers(benchmark::State& state, const Launcher& launcher, Api api, unsigned workers,
                     std::size_t parent_mib) {
     run_or_skip(state, [&] {
         const Backend backend = launcher.backend();
         TouchedMemory parent(parent_mib);
         // The chapter's Process(target=f): a function for threads and fork, the
-        // named task "noop" for the spawned back-ends.
-        const std::vector<Task> tasks(workers, make_task(NoopTask{}, backend));
+        // named task for the spawned back-ends. It does nothing but end with a
+        // code chosen here, so that an exit proves the worker ran its task.
+        const int proof = creation_proof_code();
+        const std::vector<Task> tasks(workers, make_task(ExitWithTask{.code = proof}, backend));
 
         LoopMeter meter;
         std::uint64_t verified = 0;
         for (auto _ : state) {
             if (api == Api::function)
-                run_all(launcher, tasks);
+                run_all(launcher, tasks, proof);
             else
                 start_and_join_idle_workers(launcher, workers);
-            ++verified;  // every worker ran and exited with 0 (else run_all threw)
+            ++verified;  // every worker ran its task (else run_all or the join threw)
         }
         report_per_worker(state, meter, workers);
         report_verified(state, verified);

@@ -119,10 +119,30 @@ TEST(BenchCommandLine, RefusesAWorkerProgramThatAnswersButDoesNotEnd) {
         std::filesystem::temp_directory_path() / ("tvp-answers-and-hangs-" + std::to_string(::getpid()));
     {
         std::ofstream file(script);
-        file << "#!/bin/sh\necho 'tvp_worker handshake 1'\nexec sleep 60\n";
+        // The right answer to the challenge (argument 2), computed as the worker does, then no end.
+        file << "#!/bin/sh\n/usr/bin/python3 -c 'import sys\nc, m = int(sys.argv[1]), (1 << 64) - 1\n"
+                "z = (c + 0x9e3779b97f4a7c15) & m\nz = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & m\n"
+                "z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & m\nprint(\"tvp_worker handshake 2\", z ^ (z >> 31), "
+                "flush=True)' \"$2\"\nexec sleep 60\n";
     }
     std::filesystem::permissions(script, std::filesystem::perms::owner_all);
     expect_usage_error("--worker_exe=" + script.string() + " --benchmark_list_tests=true",
+                       "did not answer the handshake");
+    std::filesystem::remove(script);
+}
+
+// A stub that prints the reply line and "succeeds" at every task would be
+// timed as the worker (creation in no time, every run "verified"): the reply
+// must answer bench's fresh challenge, which a fixed line cannot.
+TEST(BenchCommandLine, RefusesAStubThatPrintsAReplyWithoutAnsweringTheChallenge) {
+    const std::filesystem::path script =
+        std::filesystem::temp_directory_path() / ("tvp-stub-worker-" + std::to_string(::getpid()));
+    {
+        std::ofstream file(script);
+        file << "#!/bin/sh\n[ \"$1\" = handshake ] && echo 'tvp_worker handshake 2 1234567'\nexit 0\n";
+    }
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    expect_usage_error("--worker_exe=" + script.string() + " --benchmark_filter='^create/posix_spawn/workers:1/'",
                        "did not answer the handshake");
     std::filesystem::remove(script);
 }

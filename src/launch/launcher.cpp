@@ -67,12 +67,14 @@ std::vector<std::string> worker_command_line(const std::filesystem::path& execut
 
 namespace tvp {
 
-void require_success(std::span<const ExitStatus> statuses) {
+void require_exit_code(std::span<const ExitStatus> statuses, int code) {
     for (std::size_t i = 0; i < statuses.size(); ++i)
-        if (!statuses[i].success())
+        if (statuses[i] != ExitStatus::exited(code))
             throw std::runtime_error("worker " + std::to_string(i + 1) + " of " + std::to_string(statuses.size()) +
-                                     " " + statuses[i].describe());
+                                     " " + statuses[i].describe() + (code == 0 ? "" : ", not " + std::to_string(code)));
 }
+
+void require_success(std::span<const ExitStatus> statuses) { require_exit_code(statuses, 0); }
 
 std::vector<ExitStatus> join_all(std::span<const std::unique_ptr<RunningWorker>> running) {
     std::vector<ExitStatus> statuses;
@@ -81,11 +83,11 @@ std::vector<ExitStatus> join_all(std::span<const std::unique_ptr<RunningWorker>>
     return statuses;
 }
 
-void run_all(const Launcher& launcher, std::span<const Task> tasks) {
+void run_all(const Launcher& launcher, std::span<const Task> tasks, int expected_exit_code) {
     std::vector<std::unique_ptr<RunningWorker>> running;
     running.reserve(tasks.size());
     for (const Task& task : tasks) running.push_back(launcher.start(task));
-    require_success(join_all(running));
+    require_exit_code(join_all(running), expected_exit_code);
 }
 
 }  // namespace tvp

@@ -45,13 +45,16 @@ void set_default_worker_executable(std::filesystem::path program);
 
 // Starts every task, then joins every worker, as the chapter does. After all
 // have been joined, throws std::runtime_error naming the first worker that did
-// not succeed (with its exit code or signal).
-void run_all(const Launcher& launcher, std::span<const Task> tasks);
+// not end with `expected_exit_code` (with its exit code or signal): a task that
+// ends with a code it was given proves it ran, where 0 proves less.
+void run_all(const Launcher& launcher, std::span<const Task> tasks, int expected_exit_code = 0);
 
 // Joins every worker, in order, and returns how each ended.
 std::vector<ExitStatus> join_all(std::span<const std::unique_ptr<RunningWorker>> running);
 
 // Throws std::runtime_error if any status is not a success: "worker 3 of 4 exited with code 2".
 void require_success(std::span<const ExitStatus> statuses);
+// The same for an exit with `code` ("worker 3 of 4 exited with code 0, not 17").
+void require_exit_code(std::span<const ExitStatus> statuses, int code);
 
 }  // namespace tvp

@@ -13,6 +13,7 @@
 
 #include "launch/child_process.hpp"
 #include "launch/parent_death.hpp"
+#include "os/random_bytes.hpp"
 #include "os/unique_fd.hpp"
 
 namespace tvp {
@@ -43,19 +44,26 @@ bool ends_before(const ChildProcess& child, std::chrono::steady_clock::time_poin
 // fails here, as its workers would fail every benchmark (they die at once, their
 // parent not being bench, and the manager server refuses them). Its stderr
 // goes to /dev/null: the refusal is bench's one line.
-std::optional<std::string> handshake(const std::filesystem::path& program) {
+// A program that cannot be started at all (a policy denies the call) gives
+// the reason instead: a handshake never tried is not a wrong answer.
+struct HandshakeOutcome {
+    std::optional<std::string> reply;
+    int start_error = 0;
+};
+
+HandshakeOutcome handshake(const std::filesystem::path& program, std::uint64_t challenge) {
     FdPair output = make_pipe();
     posix_spawn_file_actions_t actions;
     ::posix_spawn_file_actions_init(&actions);
     ::posix_spawn_file_actions_adddup2(&actions, output.second.get(), STDOUT_FILENO);
     ::posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::string path = program.string(), task = "handshake";
-    char* argv[] = {path.data(), task.data(), nullptr};
+    std::string path = program.string(), task = "handshake", argument = std::to_string(challenge);
+    char* argv[] = {path.data(), task.data(), argument.data(), nullptr};
     ChildEnvironment environment;
     pid_t pid = -1;
     const int error = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, environment.get());
     ::posix_spawn_file_actions_destroy(&actions);
-    if (error != 0) return std::nullopt;
+    if (error != 0) return {.reply = std::nullopt, .start_error = error};
     ChildProcess child(pid);  // killed and reaped on every path out of here
     output.second.reset();
 
@@ -70,9 +78,9 @@ std::optional<std::string> handshake(const std::filesystem::path& program) {
         if (got <= 0) break;
         reply.append(buffer, static_cast<std::size_t>(got));
     }
-    if (reply.find('\n') == std::string::npos) return std::nullopt;
-    if (!ends_before(child, deadline) || !child.wait().success()) return std::nullopt;
-    return reply.substr(0, reply.find('\n'));
+    if (reply.find('\n') == std::string::npos) return {};
+    if (!ends_before(child, deadline) || !child.wait().success()) return {};
+    return {.reply = reply.substr(0, reply.find('\n'))};
 }
 
 }  // namespace
@@ -86,7 +94,14 @@ std::optional<std::string> worker_executable_problem(const std::filesystem::path
     if (error || !fs::exists(status)) return quoted.append(" does not exist");
     if (!fs::is_regular_file(status)) return quoted.append(" is not a regular file");
     if (::access(program.c_str(), X_OK) != 0) return quoted.append(" is not executable");
-    if (handshake(program) != std::string(worker_handshake_reply))
+    std::uint64_t challenge = 0;
+    fill_random({reinterpret_cast<unsigned char*>(&challenge), sizeof challenge});
+    const HandshakeOutcome outcome = handshake(program, challenge);
+    if (outcome.start_error != 0)
+        return quoted.append(" could not be started: posix_spawn: ")
+            .append(std::generic_category().message(outcome.start_error))
+            .append(outcome.start_error == EPERM ? " (a security policy, such as a seccomp filter, denies it)" : "");
+    if (outcome.reply != handshake_line(challenge))
         return quoted.append(" did not answer the handshake as the suite's worker");
     return std::nullopt;
 }

@@ -20,10 +20,13 @@ namespace {
 // Proves to bench's --worker_exe check that this program is the suite's worker.
 struct HandshakeTask {
     static constexpr std::string_view name = "handshake";
-    std::vector<std::string> to_args() const { return {}; }
-    static HandshakeTask from_args(std::span<const std::string>) { return {}; }
+    std::uint64_t challenge = 0;
+    std::vector<std::string> to_args() const { return {std::to_string(challenge)}; }
+    static HandshakeTask from_args(std::span<const std::string> args) {
+        return {.challenge = integer_argument<std::uint64_t>(args, 0, "challenge")};
+    }
     int run() const {
-        std::printf("%.*s\n", static_cast<int>(worker_handshake_reply.size()), worker_handshake_reply.data());
+        std::printf("%s\n", handshake_line(challenge).c_str());
         return std::fflush(stdout) == 0 ? 0 : 1;
     }
 };
