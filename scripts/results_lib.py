@@ -5,6 +5,7 @@ Benchmark names read scenario/backend/key:value/...; Google Benchmark appends
 in wall-clock time, and _mean, _median, ... to aggregates (run_type "aggregate").
 """
 import argparse
+import collections
 import math
 import os
 import json
@@ -65,7 +66,27 @@ def positive_float(text):
 
 
 def is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float, not a bool (an int of any size: math.isfinite would overflow on a huge one)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
+
+
+# JSON takes numbers of any size (a 400-digit integer, 1e308, 5e-324) that no
+# measurement reaches and that overflow or lose every digit in sums, squares and
+# ratios of figures; within these bounds all of those stay finite and exact enough.
+FIGURE_LIMIT = 1e100
+
+
+def is_figure(value):
+    """A number a measurement can be: 0, or between 1/FIGURE_LIMIT and FIGURE_LIMIT in size."""
+    return is_number(value) and (value == 0 or 1 / FIGURE_LIMIT <= abs(value) <= FIGURE_LIMIT)
+
+
+def brief(value, width=24):
+    """repr(value), cut short: a 400-digit number is not repeated in full."""
+    text = repr(value)
+    return text if len(text) <= width else f"{text[:width - 6]}...({len(text)} characters)"
 
 
 def load(path):
@@ -99,28 +120,74 @@ RUN_TYPES = ("iteration", "aggregate")
 
 
 def check_rows(path, rows):
-    """Every row has a name, a known time unit and run type, and a true or false
-    error_occurred (a string would count as an error); every repetition that did
-    not report an error has a positive wall time. Aggregates (a standard deviation
-    may be 0) and errored rows carry no usable time and are not checked for one."""
+    """Every row passes check_row, and no repetition appears twice."""
     for index, row in enumerate(rows):
-        where = f"{path}: benchmark #{index + 1}"
-        if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"]:
-            raise UnusableResults(f"{where} has no name")
-        where += f" ({row['name']})"
-        if "run_name" in row and not (isinstance(row["run_name"], str) and row["run_name"]):
-            raise UnusableResults(f"{where}: run_name {row['run_name']!r} is not a name")
-        unit = row.get("time_unit", "ns")
-        if not isinstance(unit, str) or unit not in UNIT_SECONDS:
-            raise UnusableResults(f"{where}: unknown time_unit {unit!r} (expected one of {', '.join(UNIT_SECONDS)})")
-        if row.get("run_type", "iteration") not in RUN_TYPES:
-            raise UnusableResults(f"{where}: unknown run_type {row['run_type']!r} (expected one of "
-                                  f"{', '.join(RUN_TYPES)})")
-        if not isinstance(row.get("error_occurred", False), bool):
-            raise UnusableResults(f"{where}: error_occurred {row['error_occurred']!r} is not true or false")
-        if row.get("run_type", "iteration") == "iteration" and not row.get("error_occurred"):
-            if not is_number(row.get("real_time")) or row["real_time"] <= 0:
-                raise UnusableResults(f"{where}: real_time {row.get('real_time')!r} is not a positive number")
+        check_row(f"{path}: benchmark #{index + 1}", row)
+    check_repetitions_once(path, rows)
+
+
+def check_row(where, row):
+    """The row has a name that parse_name reads, a known time unit and run type,
+    and a true or false error_occurred (a string would count as an error); a
+    repetition that did not report an error has a positive wall time; every
+    number in it passes check_figures."""
+    if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"]:
+        raise UnusableResults(f"{where} has no name")
+    where += f" ({printable(row['name'])})"
+    if "run_name" in row and not (isinstance(row["run_name"], str) and row["run_name"]):
+        raise UnusableResults(f"{where}: run_name {row['run_name']!r} is not a name")
+    unit = row.get("time_unit", "ns")
+    if not isinstance(unit, str) or unit not in UNIT_SECONDS:
+        raise UnusableResults(f"{where}: unknown time_unit {unit!r} (expected one of {', '.join(UNIT_SECONDS)})")
+    if row.get("run_type", "iteration") not in RUN_TYPES:
+        raise UnusableResults(f"{where}: unknown run_type {row['run_type']!r} (expected one of "
+                              f"{', '.join(RUN_TYPES)})")
+    if not isinstance(row.get("error_occurred", False), bool):
+        raise UnusableResults(f"{where}: error_occurred {row['error_occurred']!r} is not true or false")
+    if is_measurement(row) and not (is_number(row.get("real_time")) and row["real_time"] > 0):
+        raise UnusableResults(f"{where}: real_time {brief(row.get('real_time'))} is not a positive number")
+    try:
+        row_params(row)
+    except ValueError as error:
+        raise UnusableResults(f"{where}: {error}")
+    check_figures(where, row)
+
+
+def is_measurement(row):
+    """A repetition that did not report an error: the rows whose figures are measured."""
+    return is_repetition(row) and not row.get("error_occurred")
+
+
+def check_figures(where, row):
+    """Every number in the row is a figure (is_figure). Rows that measured
+    nothing (aggregates, errored repetitions) may also hold NaN or infinity:
+    Google Benchmark writes the cv of a counter whose mean is 0 as NaN."""
+    for key, value in row.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if not is_measurement(row) and isinstance(value, float) and not math.isfinite(value):
+            continue
+        if not is_figure(value):
+            raise UnusableResults(f"{where}: {key} is {brief(value)}, not a figure a measurement gives "
+                                  f"(0, or from {1 / FIGURE_LIMIT:g} to {FIGURE_LIMIT:g} in size)")
+
+
+def check_repetitions_once(path, rows):
+    """Each repetition (a name and its repetition_index) appears once: a row given
+    twice (a file joined to itself, runs merged without renumbering) would count
+    twice in every median and make a significance test see twice the sample."""
+    seen = collections.Counter((exact_name(row), row.get("repetition_index")) for row in rows if is_repetition(row))
+    repeated = [key for key, count in seen.items() if count > 1]
+    if repeated:
+        (name, index), others = repeated[0], len(repeated) - 1
+        raise UnusableResults(f"{path}: repetition_index {index} of {name} appears {seen[repeated[0]]} times"
+                              + (f", and {others} other repetition(s) more than once" if others else "")
+                              + ": every repetition must appear once")
+
+
+def printable(text):
+    """The text itself, or its repr when it holds a character a terminal would not show as one (a newline, a NUL)."""
+    return text if text.isprintable() else repr(text)
 
 
 # The benchmark-name grammar, read here and nowhere else in scripts/:
@@ -164,9 +231,13 @@ def base_name(run_name):
 def parse_name(run_name):
     """'create/fork/workers:4/parent_mib:0/real_time' -> ('create', 'fork', {'workers': '4', 'parent_mib': '0'}).
     Parts without ':' after the back-end (a mechanism, 'latency') go into params['parts'], joined by '/'.
-    Values stay text; a key given twice keeps its last value. Raises ValueError for a name that is not text."""
+    Values stay text; a key given twice keeps its last value. Raises ValueError for a name that is not text,
+    holds a character that is not printable, or has a value check_parameter refuses."""
     if not isinstance(run_name, str):
         raise ValueError(f"{run_name!r} is not a benchmark name")
+    if not run_name.isprintable():
+        raise ValueError(f"the name holds {ascii(next(c for c in run_name if not c.isprintable()))}, "
+                         "a character that is not printable")
     parts = base_name(run_name).split("/")
     scenario = parts[0]
     backend = parts[1] if len(parts) > 1 and ":" not in parts[1] else ""
@@ -174,12 +245,33 @@ def parse_name(run_name):
     for part in parts[2:] if backend else parts[1:]:
         if ":" in part:
             key, value = part.split(":", 1)
+            check_parameter(key, value)
             params[key] = value
         else:
             words.append(part)
     if words:
         params["parts"] = "/".join(words)
     return scenario, backend, params
+
+
+# The parameters that count something (workers, elements, MiB, bytes, ...), which
+# the scripts read with int(): whole numbers, at most 18 digits (an int64).
+COUNT_PARAMS = ("workers", "ranks", "n", "chunk", "parent_mib", "bytes", "mib", "write_mib", "pairs", "window")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def check_parameter(key, value):
+    """Raises ValueError unless `value` is one the suite could name a benchmark
+    with: a whole number for a COUNT_PARAMS key; for any key, no value that reads
+    as a number but is not a finite one (nan, -inf, 1e999)."""
+    if key in COUNT_PARAMS and not WHOLE_NUMBER.fullmatch(value):
+        raise ValueError(f"parameter {key}:{value} is not a whole number of at most 18 digits")
+    try:
+        number = float(value)
+    except ValueError:
+        return
+    if not math.isfinite(number):
+        raise ValueError(f"parameter {key}:{value} is not a finite number")
 
 
 def name_words(params):
@@ -191,10 +283,15 @@ def row_name(row):
     return base_name(row.get("run_name", row["name"]))
 
 
+def exact_name(row):
+    """The name bench gave the row, suffixes included, without an aggregate's _mean:
+    what tells two benchmarks apart (X/real_time is not X/min_time:0.100/real_time)."""
+    return row.get("run_name") or split_aggregate(row["name"], row.get("aggregate_name"))[0]
+
+
 def row_params(row):
     """parse_name of a results row, by its run_name (an aggregate's carries no _mean)."""
-    name = row.get("run_name") or split_aggregate(row["name"], row.get("aggregate_name"))[0]
-    return parse_name(name)
+    return parse_name(exact_name(row))
 
 
 def param_columns(rows):
@@ -279,7 +376,7 @@ def _tidy(data, rows, leading, trailing):
                *trailing]
     table = []
     for row in rows:
-        name = row.get("run_name") or split_aggregate(row["name"], row.get("aggregate_name"))[0]
+        name = exact_name(row)
         unit = row.get("time_unit", "ns")
         times = {f"{field}_ns": to_seconds(row[field], unit) * 1e9
                  for field in ("real_time", "cpu_time") if is_number(row.get(field)) and not row.get("error_occurred")}
@@ -311,22 +408,32 @@ def is_repetition(row):
     return row.get("run_type", "iteration") == "iteration"
 
 
-def iterations_by_benchmark(data):
-    """{base name: [repetition rows]}, skipping aggregates and rows that report an error."""
-    runs = {}
-    for row in data["benchmarks"]:
-        if is_repetition(row) and not row.get("error_occurred"):
-            runs.setdefault(row_name(row), []).append(row)
-    return runs
+def by_benchmark(rows, name):
+    """{name(row): [rows]}. Raises UnusableResults when `name` reads two
+    benchmarks with different exact names as one: their repetitions would be
+    pooled into one sample."""
+    groups, exact = {}, {}
+    for row in rows:
+        key = name(row)
+        if exact.setdefault(key, exact_name(row)) != exact_name(row):
+            raise UnusableResults(f"{exact[key]} and {exact_name(row)} both read as {key}: two benchmarks "
+                                  "whose repetitions would be pooled into one sample")
+        groups.setdefault(key, []).append(row)
+    return groups
 
 
-def errored_by_benchmark(data):
-    """{base name: error message} for every benchmark with a repetition that reported an error."""
-    errored = {}
-    for row in data["benchmarks"]:
-        if row.get("error_occurred"):
-            errored.setdefault(row_name(row), row.get("error_message", "") or "(no message)")
-    return errored
+def iterations_by_benchmark(data, name=row_name):
+    """{name (by default the base name): [repetition rows]}, skipping aggregates
+    and rows that report an error (see by_benchmark)."""
+    return by_benchmark([row for row in data["benchmarks"] if is_measurement(row)], name)
+
+
+def errored_by_benchmark(data, name=row_name):
+    """{name (by default the base name): error message} for every benchmark with
+    a repetition that reported an error (see by_benchmark)."""
+    return {key: rows[0].get("error_message", "") or "(no message)"
+            for key, rows in by_benchmark([row for row in data["benchmarks"] if row.get("error_occurred")],
+                                          name).items()}
 
 
 def errors(data):
