@@ -55,9 +55,19 @@ std::optional<std::string> output_path_problem(std::string_view text) {
     if (text.empty()) return "--benchmark_out: give a file name";
     const fs::path path(text);
     std::error_code error;
+    if (fs::is_symlink(path, error) && !fs::exists(path, error))
+        return fmt::format("--benchmark_out: '{}' is a symbolic link to '{}', which does not exist", text,
+                           fs::read_symlink(path, error).string());
     if (fs::is_directory(path, error)) return fmt::format("--benchmark_out: '{}' is a directory", text);
     if (fs::exists(path, error)) {
+        // A FIFO would block the run until someone reads it, a device would be replaced by the results.
+        if (!fs::is_regular_file(path, error))
+            return fmt::format("--benchmark_out: '{}' is not a regular file", text);
         if (::access(path.c_str(), W_OK) != 0) return fmt::format("--benchmark_out: '{}' is not writable", text);
+        const fs::path folder = fs::canonical(path, error).parent_path();
+        if (::access(folder.c_str(), W_OK | X_OK) != 0)
+            return fmt::format("--benchmark_out: cannot write a new file in '{}', where '{}' is replaced whole",
+                               folder.string(), text);
         return std::nullopt;
     }
     const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
@@ -65,6 +75,19 @@ std::optional<std::string> output_path_problem(std::string_view text) {
         return fmt::format("--benchmark_out: folder '{}' does not exist", folder.string());
     if (::access(folder.c_str(), W_OK | X_OK) != 0)
         return fmt::format("--benchmark_out: cannot create a file in '{}'", folder.string());
+    return std::nullopt;
+}
+
+// Google Benchmark prints its usage and exits 0 on an unknown unit.
+std::optional<std::string> time_unit_problem(std::string_view text) {
+    if (text == "ns" || text == "us" || text == "ms" || text == "s") return std::nullopt;
+    return fmt::format("--benchmark_time_unit: '{}' is not a unit; give ns, us, ms or s", text);
+}
+
+// Google Benchmark reads --v with atoi-like leniency and complains on two lines.
+std::optional<std::string> verbosity_problem(std::string_view text) {
+    const auto value = parse_integer<long long>(text);
+    if (!value || *value < 0 || *value > 100) return fmt::format("--v: '{}' is not a whole number from 0 to 100", text);
     return std::nullopt;
 }
 
@@ -98,6 +121,8 @@ std::optional<std::string> benchmark_flag_problem(std::string_view arg) {
     if (auto value = value_of(arg, "--benchmark_format")) return format_problem("--benchmark_format", *value);
     if (auto value = value_of(arg, "--benchmark_out_format")) return format_problem("--benchmark_out_format", *value);
     if (auto value = value_of(arg, "--benchmark_out")) return output_path_problem(*value);
+    if (auto value = value_of(arg, "--benchmark_time_unit")) return time_unit_problem(*value);
+    if (auto value = value_of(arg, "--v")) return verbosity_problem(*value);
     return std::nullopt;
 }
 

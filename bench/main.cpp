@@ -10,6 +10,7 @@
 #include "build_info.hpp"
 #include "launch/launcher.hpp"
 #include "os/process_signals.hpp"
+#include "results_output.hpp"
 #include "scenarios.hpp"
 #include "os/segment_janitor.hpp"
 #include "os/standard_streams.hpp"
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
 
     tvp::start_segment_janitor();
     tvp::bench::add_build_and_machine_context();
-    benchmark::RunSpecifiedBenchmarks();
+    const int exit_code = tvp::bench::run_benchmarks("bench");
     benchmark::Shutdown();
-    return 0;
+    return exit_code;
 }

@@ -2,6 +2,7 @@
 // selections refused, the revision named, percentiles only from samples that
 // hold them, counters that do not depend on what else ran, proof of verification.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -82,6 +83,32 @@ TEST(BenchSelection, GoogleBenchmarkFlagsWithBadValuesAreRefused) {
     expect_one_line_exit_2("--benchmark_out=/nonexistent/results.json", "folder '/nonexistent' does not exist");
     expect_one_line_exit_2("--benchmark_out=/tmp", "'/tmp' is a directory");
     expect_one_line_exit_2("--round_trips=0", "--round_trips: '0'");
+    // Google Benchmark prints its usage and exits 0 on these, or complains on two lines.
+    expect_one_line_exit_2("--benchmark_time_unit=year", "--benchmark_time_unit: 'year' is not a unit");
+    expect_one_line_exit_2("--v=abc", "--v: 'abc' is not a whole number");
+}
+
+TEST(BenchSelection, AResultsPathThatIsNoPlainFileIsRefusedAtOnce) {
+    const ResultsFile out;
+    ASSERT_EQ(::mkfifo(out.path().c_str(), 0600), 0);  // writing it would block until someone reads
+    expect_one_line_exit_2("--benchmark_filter=sumsq_kernel --benchmark_out=" + out.path(),
+                           "'" + out.path() + "' is not a regular file");
+    std::filesystem::remove(out.path());
+    std::filesystem::create_symlink("/nonexistent/results.json", out.path());
+    expect_one_line_exit_2("--benchmark_filter=sumsq_kernel --benchmark_out=" + out.path(),
+                           "is a symbolic link to '/nonexistent/results.json', which does not exist");
+}
+
+TEST(BenchResults, AResultsFileBehindASymbolicLinkIsWrittenWhereTheLinkPoints) {
+    const ResultsFile out, link;
+    { std::ofstream(out.path()) << "the results of an earlier run\n"; }
+    std::filesystem::create_symlink(out.path(), link.path());
+    const CommandResult result =
+        run_bench("--benchmark_filter='^sumsq_kernel/fast/n:10000$' --benchmark_min_time=0.01 --benchmark_out=" +
+                  link.path());
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_TRUE(std::filesystem::is_symlink(link.path()));
+    EXPECT_EQ(testing::read_results(out.path()).get_child("benchmarks").size(), 1u);
 }
 
 TEST(BenchResults, TheContextNamesTheRevisionAndTheBuild) {

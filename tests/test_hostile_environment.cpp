@@ -120,6 +120,24 @@ TEST(HostileEnvironment, AClosedStderrKeepsTheContextLinesOutOfTheResultsFile) {
     EXPECT_NO_THROW(testing::read_results(folder.file("results.json"))) << json;
 }
 
+TEST(HostileEnvironment, AFullDiskIsOneLineAndANonZeroExitAndLeavesTheOldResults) {
+    if (!private_mounts_work()) GTEST_SKIP() << "no private mount namespace here (needs root and unshare -m)";
+    const ScratchFolder folder;
+    const std::string disk = folder.file("disk");
+    std::filesystem::create_directories(disk);
+    // The earlier results are written before the disk fills; the listing and the
+    // file's text are printed from inside the namespace, where the tmpfs is seen.
+    const std::string script = "mount -t tmpfs -o size=64k tmpfs " + disk + " && echo earlier > " + disk +
+                               "/r.json && (dd if=/dev/zero of=" + disk + "/filler bs=4k 2>/dev/null; true) && " +
+                               bench_path() + " --benchmark_filter=^sumsq_kernel/fast/n:10000$ --benchmark_out=" + disk +
+                               "/r.json >/dev/null; echo exit=$?; ls -A " + disk + "; cat " + disk + "/r.json";
+    const CommandResult result = run_shell("timeout -k 5 60 unshare -m sh -c '" + script + "' 2>&1");
+    EXPECT_NE(result.output.find("bench: the results were not written to " + disk + "/r.json ("), std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("No space left on device)\nexit=1\nfiller\nr.json\nearlier\n"), std::string::npos)
+        << "exit 1, no temporary file left, the earlier results kept:\n" << result.output;
+}
+
 TEST(HostileEnvironment, AReadFromASilentPeerGivesUpAfterItsPatience) {
     FdPair pipe = make_pipe();  // the write end stays open: a peer that lives but never writes
     char byte = 0;

@@ -16,6 +16,7 @@
 #include "mpi_options.hpp"
 #include "mpi_scenarios.hpp"
 #include "os/standard_streams.hpp"
+#include "results_output.hpp"
 
 namespace {
 
@@ -127,11 +128,11 @@ int main(int argc, char** argv) {
     if (rank == 0) {
         tvp::bench::add_build_and_machine_context();
         add_mpi_context(options, size, hosts);
-        benchmark::RunSpecifiedBenchmarks();
+        const int exit_code = tvp::bench::run_benchmarks("bench_mpi");
         benchmark::Shutdown();
         lockstep->stop_followers();
-    } else {
-        lockstep->follow();
+        return finish(exit_code);
     }
+    lockstep->follow();
     return finish(0);
 }

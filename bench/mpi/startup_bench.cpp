@@ -21,6 +21,7 @@
 #include "os/system_error.hpp"
 #include "os/unique_fd.hpp"
 #include "os/standard_streams.hpp"
+#include "results_output.hpp"
 
 extern char** environ;
 
@@ -146,7 +147,7 @@ int main(int argc, char** argv) {
             ->MinTime(0.5);
     tvp::bench::add_build_and_machine_context();
     benchmark::AddCustomContext("mpirun_args", fmt::format("{}", fmt::join(options.mpirun_args, " ")));
-    benchmark::RunSpecifiedBenchmarks();
+    const int exit_code = tvp::bench::run_benchmarks("bench_mpi_startup");
     benchmark::Shutdown();
-    return 0;
+    return exit_code;
 }
