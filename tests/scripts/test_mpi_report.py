@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import mpi_report  # noqa: E402
 import results_lib as rl  # noqa: E402
+from build_dir import BUILD_DIR  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "mpi-functional.json"
 
@@ -153,13 +154,14 @@ class SuiteMpirunTest(unittest.TestCase):
         self.assertIn("rdma", line)
 
 
-@unittest.skipUnless((ROOT / "build" / "release" / "bench_mpi").exists(), "bench_mpi is not built")
+@unittest.skipUnless((BUILD_DIR / "bench_mpi").exists(), "bench_mpi is not built")
 class SuiteHostfileTest(unittest.TestCase):
     """A hostfile mpirun cannot use is one line naming mpirun and its reason, and a host that
     does not answer ends the suite within seconds, leaving no ssh behind."""
     def suite(self, hostfile, timeout_s="60"):
         return subprocess.run([str(ROOT / "scripts" / "suite"), "--scenarios", "mpi", "--quick", "--no-build",
-                               "--out", tempfile.mkdtemp(), "--mpi-hostfile", str(hostfile)],
+                               "--build-dir", str(BUILD_DIR), "--out", tempfile.mkdtemp(),
+                               "--mpi-hostfile", str(hostfile)],
                               capture_output=True, text=True, timeout=60,
                               env={**os.environ, "TVP_SUITE_LISTING_TIMEOUT_S": timeout_s})
 

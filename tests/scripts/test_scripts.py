@@ -19,6 +19,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 import results_lib as rl  # noqa: E402
+from build_dir import BUILD_DIR  # noqa: E402
 # The unit tests of results_lib and crossover, run by the same ctest entry (result_scripts).
 from test_results_lib import (CrossoverTest, CsvTest, NewestRunTest, ParseNameTest,  # noqa: E402,F401
                               SweepTest)
@@ -440,8 +441,9 @@ class SuiteTest(ScratchTest):
             except OSError:
                 return False
 
-        suite = subprocess.Popen(["/usr/bin/python3", str(SCRIPTS / "suite"), "--no-build", "--quick",
-                                  "--scenarios", "queue", "--out", str(self.scratch / "results")],
+        suite = subprocess.Popen(["/usr/bin/python3", str(SCRIPTS / "suite"), "--no-build", "--build-dir",
+                                  str(BUILD_DIR), "--quick", "--scenarios", "queue", "--out",
+                                  str(self.scratch / "results")],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         bench = None
         deadline = time.monotonic() + 30
