@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "os/private_socket.hpp"
 #include "launch/launcher.hpp"
 #include "manager/server_protocol.hpp"
 #include "os/unique_fd.hpp"
@@ -80,7 +81,7 @@ class RawClient {
 public:
     explicit RawClient(const std::string& socket_name, std::chrono::milliseconds timeout = 5000ms) {
         socklen_t length = 0;
-        const sockaddr_un address = manager::wire::abstract_address(socket_name, length);
+        const sockaddr_un address = unix_socket_address(socket_name, length);
         const timeval limit{.tv_sec = timeout.count() / 1000, .tv_usec = timeout.count() % 1000 * 1000};
         for (int attempt = 0; attempt < 5000; ++attempt) {  // the server may still be starting
             fd_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -49,18 +50,37 @@ protected:
     }
 };
 
-// A socket bound to the abstract name `name`, as a squatter or a fake server holds it (empty on failure).
-UniqueFd bound_abstract_socket(const std::string& name) {
-    socklen_t length = 0;
-    const sockaddr_un address = wire::abstract_address(name, length);
-    UniqueFd socket(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (::bind(socket.get(), reinterpret_cast<const sockaddr*>(&address), length) != 0) return UniqueFd();
-    return socket;
-}
+// A socket bound at `path` in a directory made for it, as a squatter or a fake
+// server would hold it (empty on failure); the directory goes with it.
+class BoundSocket {
+public:
+    explicit BoundSocket(const std::string& path) : path_(path) {
+        socklen_t length = 0;
+        const sockaddr_un address = unix_socket_address(path, length);
+        if (::mkdir(std::filesystem::path(path).parent_path().c_str(), 0700) != 0) return;
+        socket_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (::bind(socket_.get(), reinterpret_cast<const sockaddr*>(&address), length) != 0) socket_.reset();
+    }
+    ~BoundSocket() {
+        socket_.reset();
+        std::filesystem::remove_all(std::filesystem::path(path_).parent_path());
+    }
+    explicit operator bool() const { return static_cast<bool>(socket_); }
+    int get() const { return socket_.get(); }
+
+private:
+    std::string path_;
+    UniqueFd socket_;
+};
 
 TEST_F(ManagerServerTest, RefusesAClientOfAnotherUser) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root, to run a client as uid 65534";
-    // The stranger has everything else right: it is the parent's child and sends the key.
+    // The socket's directory keeps other users out (AnotherUserCannotConnectToTheServer);
+    // opened up here, as a careless umask or chmod might, the server itself must still
+    // refuse. The stranger has everything else right: it is the parent's child and sends the key.
+    const std::filesystem::path socket_path = server.config().socket_name;
+    std::filesystem::permissions(socket_path.parent_path(), std::filesystem::perms::all);
+    std::filesystem::permissions(socket_path, std::filesystem::perms::all);
     const auto refused = testing::run_in_child(
         [&] {
             if (::setgid(65534) != 0 || ::setuid(65534) != 0) return 2;
@@ -192,7 +212,7 @@ TEST_F(ManagerServerTest, RefusesRequestsBeyondTheRunsLimits) {
 TEST(ManagerClientTimeout, GivesUpWhenTheServerStopsAnswering) {
     // A "server" that listens and never answers (as a stopped or wedged one would).
     const std::string name = unique_socket_name();
-    const UniqueFd listener = bound_abstract_socket(name);
+    const BoundSocket listener(name);
     ASSERT_TRUE(listener);
     ASSERT_EQ(::listen(listener.get(), 8), 0);
     const auto outcome = testing::run_in_child(
@@ -292,7 +312,7 @@ std::size_t open_descriptors() {
 
 TEST(ManagerServerSetup, AFailedBindLeaksNoDescriptor) {
     const std::string name = unique_socket_name();
-    const UniqueFd squatter = bound_abstract_socket(name);
+    const BoundSocket squatter(name);
     ASSERT_TRUE(squatter);
     const std::size_t before = open_descriptors();
     ServerConfig config{.socket_name = name, .parent = ::getpid(), .key = AuthKey::generate(), .workers = 1,
@@ -308,14 +328,12 @@ TEST(ManagerClientSetup, SendsTheKeyOnlyToAServerOfThisUser) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {  // another user binds the name first and listens
         if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
-        socklen_t length = 0;
-        const sockaddr_un address = wire::abstract_address(name, length);
-        const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
-        if (::bind(listener, reinterpret_cast<const sockaddr*>(&address), length) != 0 || ::listen(listener, 8) != 0)
-            ::_exit(3);
+        const BoundSocket listener(name);
+        if (!listener || ::listen(listener.get(), 8) != 0) ::_exit(3);
         ::pause();
         ::_exit(0);
     }
+    // Only root, which this test runs as, may enter the other user's directory.
     try {
         ManagerClient client(name, AuthKey::generate(), 2000ms);
         ADD_FAILURE() << "the client connected to another user's server";
@@ -324,6 +342,30 @@ TEST(ManagerClientSetup, SendsTheKeyOnlyToAServerOfThisUser) {
     }
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
+    std::filesystem::remove_all(std::filesystem::path(name).parent_path());
+}
+
+// Another user could connect to an abstract socket (its name is public in
+// /proc/net/unix) and flood the server; the socket's directory keeps them out
+// before the server sees anything.
+TEST(ManagerServerSetup, AnotherUserCannotConnectToTheServer) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root, to try as uid 65534";
+    const Launcher launcher(Backend::fork);
+    ServerSession server(launcher, 1, 1);
+    const std::string path = server.config().socket_name;
+    const auto outcome = testing::run_in_child(
+        [&] {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0) return 2;
+            socklen_t length = 0;
+            const sockaddr_un address = unix_socket_address(path, length);
+            const UniqueFd stranger(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+            if (::connect(stranger.get(), reinterpret_cast<const sockaddr*>(&address), length) == 0) return 1;
+            return errno == EACCES ? 0 : 3;
+        },
+        10s);
+    ASSERT_TRUE(outcome.has_value());
+    EXPECT_EQ(*outcome, 0) << "1: the other user connected; 2: could not change user; 3: another error";
+    EXPECT_NO_THROW(server.stop());
 }
 
 }  // namespace

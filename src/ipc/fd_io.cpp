@@ -28,7 +28,7 @@ void wait_for_peer(int fd, short events, std::chrono::milliseconds patience, con
         if (ready > 0) return;
         if (ready < 0 && errno != EINTR) throw_errno(std::string("poll before ") + what);
         if (ready == 0)
-            throw std::runtime_error(std::string(what) + ": the peer made no progress in " +
+            throw PeerTimeout(std::string(what) + ": the peer made no progress in " +
                                      std::to_string(patience.count()) +
                                      " ms (stopped or stuck, though its end is still open)");
     }

@@ -4,6 +4,7 @@
 // or wedged process keeps its end open, so end-of-file never comes).
 #include <chrono>
 #include <cstddef>
+#include <stdexcept>
 
 namespace tvp::ipc {
 
@@ -11,9 +12,15 @@ namespace tvp::ipc {
 inline constexpr int give_up_after_seconds = 20;
 inline constexpr std::chrono::milliseconds peer_patience{give_up_after_seconds * 1000};
 
+// What read_exact and write_all throw when `patience` passes with no progress.
+class PeerTimeout : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // Reads exactly `size` bytes; returns false if end-of-file came first, before
 // any byte. EOF in the middle, or an error, throws std::system_error /
-// runtime_error; so does `patience` passing with no byte from the peer.
+// runtime_error; `patience` passing with no byte from the peer throws PeerTimeout.
 bool read_exact(int fd, void* buffer, std::size_t size, std::chrono::milliseconds patience = peer_patience);
 // Writes all `size` bytes (MSG_NOSIGNAL on sockets; pipes need SIGPIPE ignored:
 // reset_inherited_signal_state() in process_signals.hpp). Throws when the peer

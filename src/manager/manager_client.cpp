@@ -11,6 +11,7 @@
 #include "ipc/fd_io.hpp"
 #include "manager/server_protocol.hpp"
 #include "manager/server_store.hpp"
+#include "os/private_socket.hpp"
 #include "os/system_error.hpp"
 #include "launch/task_registry.hpp"
 
@@ -34,7 +35,7 @@ timeval to_timeval(std::chrono::milliseconds duration) {
 ManagerClient::ManagerClient(const std::string& socket_name, const AuthKey& key, std::chrono::milliseconds reply_timeout)
     : reply_timeout_(reply_timeout) {
     socklen_t length = 0;
-    const sockaddr_un address = abstract_address(socket_name, length);
+    const sockaddr_un address = unix_socket_address(socket_name, length);
     const timeval timeout = to_timeval(reply_timeout);
     const auto give_up = std::chrono::steady_clock::now() + connect_patience;
     while (true) {
@@ -48,29 +49,30 @@ ManagerClient::ManagerClient(const std::string& socket_name, const AuthKey& key,
         const int error = errno;
         fd_.reset();
         if (error != ECONNREFUSED && error != ENOENT && error != EAGAIN && error != EINTR)
-            throw_system_error(error, "connect to manager @" + socket_name);
+            throw_system_error(error, "connect to manager " + socket_name);
         if (std::chrono::steady_clock::now() > give_up)
-            throw_system_error(error, "connect to manager @" + socket_name + " (no server after 10 s)");
+            throw_system_error(error, "connect to manager " + socket_name + " (no server after 10 s)");
         std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the server is still starting
     }
-    // Anyone can bind an abstract name first: the key goes only to a server of this user.
+    // The socket's directory is this user's (mode 0700), but root and a name
+    // taken first can still put another user's server there: the key goes
+    // only to a server of this user.
     ucred server{};
     socklen_t size = sizeof server;
     if (::getsockopt(fd_.get(), SOL_SOCKET, SO_PEERCRED, &server, &size) != 0) throw_errno("getsockopt SO_PEERCRED");
     if (server.uid != ::geteuid())
-        throw std::runtime_error("manager @" + socket_name + " runs as uid " + std::to_string(server.uid) +
+        throw std::runtime_error("manager " + socket_name + " runs as uid " + std::to_string(server.uid) +
                                  ", not as this user: not sending it the key");
     Hello hello{.magic = hello_magic, .key = {}};
     std::memcpy(hello.key, key.bytes().data(), AuthKey::size);
-    ipc::write_all(fd_.get(), &hello, sizeof hello, true);
+    ipc::write_all(fd_.get(), &hello, sizeof hello, true, reply_timeout_);
 }
 
 void ManagerClient::receive(void* buffer, std::size_t size) {
     bool complete = false;
     try {
-        complete = ipc::read_exact(fd_.get(), buffer, size);
-    } catch (const std::system_error& error) {
-        if (error.code() != std::errc::resource_unavailable_try_again) throw;
+        complete = ipc::read_exact(fd_.get(), buffer, size, reply_timeout_);
+    } catch (const ipc::PeerTimeout&) {
         throw std::runtime_error("the manager server did not answer within " + std::to_string(reply_timeout_.count()) +
                                  " ms");
     }
@@ -83,9 +85,8 @@ void ManagerClient::receive(void* buffer, std::size_t size) {
 std::uint64_t ManagerClient::call(std::uint32_t op, std::uint32_t worker, std::uint64_t value) {
     const Request request{op, worker, value};
     try {
-        ipc::write_all(fd_.get(), &request, sizeof request, true);
-    } catch (const std::system_error& error) {
-        if (error.code() != std::errc::resource_unavailable_try_again) throw;
+        ipc::write_all(fd_.get(), &request, sizeof request, true, reply_timeout_);
+    } catch (const ipc::PeerTimeout&) {
         throw std::runtime_error("the manager server took no request within " + std::to_string(reply_timeout_.count()) +
                                  " ms");
     }

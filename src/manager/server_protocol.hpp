@@ -52,17 +52,6 @@ struct Reply {
     std::uint64_t value;
 };
 
-// The socket's address in Linux's abstract namespace (sun_path[0] == 0).
-inline sockaddr_un abstract_address(const std::string& name, socklen_t& length) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (name.empty() || name.size() + 1 > sizeof address.sun_path)
-        throw std::invalid_argument("bad socket name '" + name + "'");
-    std::memcpy(address.sun_path + 1, name.data(), name.size());
-    length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
-    return address;
-}
-
 static_assert(sizeof(Hello) == 40 && sizeof(Request) == 16 && sizeof(Reply) == 16, "no padding on the wire");
 
 }  // namespace tvp::manager::wire

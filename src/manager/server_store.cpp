@@ -16,6 +16,7 @@
 
 #include "manager/server_protocol.hpp"
 #include "manager/server_store.hpp"
+#include "os/private_socket.hpp"
 #include "os/shared_memory.hpp"
 #include "os/system_error.hpp"
 #include "launch/task_registry.hpp"
@@ -66,15 +67,8 @@ struct Client {
 
 class Server {
 public:
-    explicit Server(const ServerConfig& config) : config_(config), in_process_(config.parent == ::getpid()) {
-        listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-        if (!listener_) throw_errno("socket");
-        socklen_t length = 0;
-        const sockaddr_un address = abstract_address(config.socket_name, length);
-        if (::bind(listener_.get(), reinterpret_cast<const sockaddr*>(&address), length) != 0)
-            throw_errno("bind @" + config.socket_name);
-        if (::listen(listener_.get(), 256) != 0) throw_errno("listen");
-    }
+    explicit Server(const ServerConfig& config)
+        : config_(config), in_process_(config.parent == ::getpid()), listener_(config.socket_name, 256) {}
 
     void serve() {
         auto next_orphan_check = Clock::now() + orphan_check_interval;
@@ -288,7 +282,7 @@ private:
 
     const ServerConfig& config_;
     const bool in_process_;  // a server thread in the parent: getppid() says nothing about the parent
-    UniqueFd listener_;
+    PrivateListener listener_;
     Clock::time_point accept_paused_until_{};
     std::list<Client> clients_;  // a list: lock_owner_ and waiting_ point into it
     Client* lock_owner_ = nullptr;
@@ -305,7 +299,7 @@ private:
 
 }  // namespace
 
-std::string unique_socket_name() { return unique_object_name().substr(1) + "-manager"; }
+std::string unique_socket_name() { return private_socket_path(unique_segment_name()); }
 
 void run_server(const ServerConfig& config) {
     Server server(config);

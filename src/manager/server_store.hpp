@@ -29,7 +29,8 @@
 
 namespace tvp::manager {
 
-// A name in Linux's abstract socket namespace: nothing appears in the filesystem.
+// A socket path in a directory of its own that only this user can enter
+// (os/private_socket.hpp); the server makes the directory and removes both.
 std::string unique_socket_name();
 
 // What a server admits, decided by the parent that starts it.

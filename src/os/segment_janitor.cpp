@@ -16,6 +16,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "os/private_socket.hpp"
 #include "os/system_error.hpp"
 #include "os/unique_fd.hpp"
 
@@ -92,6 +93,7 @@ void keep_only(int first, int second) {
     for (const std::string& name : names) {
         ::shm_unlink(name.c_str());  // a name already gone is no error: nothing else can have it
         ::mq_unlink(name.c_str());
+        remove_private_socket(name);
     }
     ::_exit(0);
 }
