@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <grp.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -26,6 +27,32 @@ TEST_F(ClaimsTest, AThreadCostsLessMemoryThanAProcessAndPssNeverExceedsRss) {
         EXPECT_LT(thread.rss_bytes_per_worker, process.rss_bytes_per_worker) << to_string(backend);
         EXPECT_LE(process.pss_bytes_per_worker, process.rss_bytes_per_worker) << to_string(backend);
         EXPECT_GT(process.pss_bytes_per_worker, 0) << to_string(backend);
+    }
+}
+
+// What a thread adds: the 64 KiB of stack it touches, plus glibc's thread
+// control block and TLS at the stack's top, all private (Pss equals Rss). It
+// must hold while another process that shares this one's pages (as the janitor
+// and forked workers do) breaks that sharing page by page, which moves this
+// process's whole Pss between any two reads.
+TEST_F(ClaimsTest, AThreadsMemoryIsItsTouchedStackWhateverOtherProcessesDo) {
+    std::vector<std::byte> shared(128 << 20, std::byte{1});  // resident, then shared with the child
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        for (std::size_t at = 0; at < shared.size(); at += 4096) {  // copy-on-write, one page at a time
+            shared[at] = std::byte{2};
+            if (at % (256 << 10) == 0) ::usleep(2000);
+        }
+        ::_exit(0);
+    }
+    std::vector<WorkerMemory> results;
+    while (results.size() < 20 || ::waitpid(child, nullptr, WNOHANG) == 0)
+        results.push_back(measure_worker_memory(Launcher(Backend::thread), 16));
+    for (const WorkerMemory& memory : results) {
+        EXPECT_GE(memory.rss_bytes_per_worker, double(touched_stack_bytes));
+        EXPECT_LE(memory.rss_bytes_per_worker, double(touched_stack_bytes + (64 << 10)));
+        EXPECT_NEAR(memory.pss_bytes_per_worker, memory.rss_bytes_per_worker, 4096.0) << "a thread's stack is its own";
     }
 }
 

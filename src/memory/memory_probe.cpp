@@ -12,6 +12,7 @@
 #include "launch/typed_task.hpp"
 #include "os/system_error.hpp"
 #include "memory/memory_hold_task.hpp"
+#include "memory/thread_stacks.hpp"
 
 namespace tvp {
 
@@ -42,15 +43,16 @@ WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers, s
     if (runs_worker_executable(backend) && !shared_buffer.empty())
         throw std::invalid_argument("a spawned worker has no parent buffer to write");
     WorkerGate gate;
-    const ProcessMemory before = read_process_memory(0);
+    ThreadStacks stacks;
     std::vector<std::unique_ptr<RunningWorker>> running;
     const MemoryHoldTask hold{.ready_fd = gate.ready_fd(), .release_fd = gate.release_fd()};
     Task task = named_task(hold);
     if (!runs_worker_executable(backend)) {
         // In-process the worker also writes the parent's buffer, and a forked one first lets go of the gate.
         const bool forked = backend == Backend::fork;
-        task = {.name = {}, .args = {}, .function = [&gate, forked, shared_buffer, hold] {
+        task = {.name = {}, .args = {}, .function = [&gate, &stacks, forked, shared_buffer, hold] {
                     if (forked) gate.disown_in_forked_child();
+                    else stacks.record_this_thread();
                     write_every_page(shared_buffer);
                     return hold.run();
                 }};
@@ -61,9 +63,12 @@ WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers, s
 
     WorkerMemory result;
     if (backend == Backend::thread) {
-        const ProcessMemory during = read_process_memory(0);
-        result.rss_bytes_per_worker = (static_cast<double>(during.rss_bytes) - before.rss_bytes) / workers;
-        result.pss_bytes_per_worker = (static_cast<double>(during.pss_bytes) - before.pss_bytes) / workers;
+        if (stacks.recorded() != workers)
+            throw std::runtime_error(std::to_string(stacks.recorded()) + " of " + std::to_string(workers) +
+                                     " threads recorded their stacks");
+        const ProcessMemory threads = stacks.resident();
+        result.rss_bytes_per_worker = static_cast<double>(threads.rss_bytes) / workers;
+        result.pss_bytes_per_worker = static_cast<double>(threads.pss_bytes) / workers;
     } else {
         for (const auto& worker : running) {
             const ProcessMemory child = read_process_memory(*worker->pid());

@@ -24,7 +24,7 @@ struct ProcessMemory {
 ProcessMemory read_process_memory(pid_t pid);
 
 struct WorkerMemory {
-    double rss_bytes_per_worker = 0;  // threads: this process's growth per thread
+    double rss_bytes_per_worker = 0;  // threads: the Rss of each thread's own stack mapping (thread_stacks.hpp)
     double pss_bytes_per_worker = 0;
 };
 
