@@ -5,12 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/property_tree/ptree.hpp>
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -220,6 +225,44 @@ TEST(HostileEnvironment, AStoppedPipePeerEndsItsBenchmarkWithAnErrorNotAHang) {
     ASSERT_NE(ended, 0) << "bench hung on its stopped peer:\n" << read_file(output);
     const std::string text = read_file(output);
     EXPECT_NE(text.find("the peer made no progress in 20000 ms"), std::string::npos) << text;
+}
+
+// A container's seccomp policy may deny clone3 (EPERM, not ENOSYS, so glibc's
+// posix_spawn does not fall back to clone): bench must name that cause, not
+// blame the worker program for a handshake it never got to answer.
+TEST(HostileEnvironment, AProcessCreationDeniedBySeccompIsNamedAsSuch) {
+    const ScratchFolder folder;
+    const std::string output = folder.file("output.txt");
+    const pid_t bench = ::fork();
+    ASSERT_GE(bench, 0);
+    if (bench == 0) {
+        const int sink = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(sink, STDOUT_FILENO);
+        ::dup2(sink, STDERR_FILENO);
+        sock_filter deny_clone3[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        const sock_fprog program{.len = std::size(deny_clone3), .filter = deny_clone3};
+        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+            ::_exit(126);
+        const std::string path = bench_path();
+        ::execl(path.c_str(), path.c_str(), "--benchmark_filter=^create/posix_spawn/workers:1/parent_mib:0/",
+                static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(bench, &status, 0), bench);
+    const std::string text = read_file(output);
+    ASSERT_TRUE(WIFEXITED(status)) << text;
+    if (WEXITSTATUS(status) == 126) GTEST_SKIP() << "no seccomp filter could be installed here";
+    EXPECT_EQ(WEXITSTATUS(status), 2) << text;
+    EXPECT_NE(text.find("could not be started: posix_spawn: Operation not permitted (a security policy"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("handshake"), std::string::npos) << text;
 }
 
 }  // namespace
