@@ -38,7 +38,7 @@ void detect_crash(benchmark::State& state, const Launcher& launcher, DetectMetho
 
 void register_crash_detection_benchmarks(const SuiteOptions& options) {
     for (Backend backend : options.backends(all_backends)) {
-        if (backend == Backend::thread) continue;  // see above
+        if (shares_address_space(backend)) continue;  // see above
         for (DetectMethod method : detect_methods)
             benchmark::RegisterBenchmark(
                 BenchmarkName("isolation", to_string(backend)).param("detect", to_string(method)).str().c_str(),

@@ -21,7 +21,7 @@ void isolation(benchmark::State& state, const Launcher& launcher, unsigned worke
         IsolationRun run;
         for (auto _ : state) {
             run = crash_one_worker(launcher, workers, n);
-            const unsigned expected_survivors = launcher.backend() == Backend::thread ? 0 : workers - 1;
+            const unsigned expected_survivors = shares_address_space(launcher.backend()) ? 0 : workers - 1;
             if (run.crash.find("SIGABRT") == std::string::npos || run.survivors != expected_survivors ||
                 !run.sum_correct)
                 throw std::runtime_error("unexpected outcome: " + run.crash + ", " + std::to_string(run.survivors) +

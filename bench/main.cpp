@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
         benchmark::PrintDefaultHelp();
         return 0;
     }
+    if (command_line.list_backends) {
+        tvp::bench::print_backends();
+        return 0;
+    }
     // Every spawned back-end, in every scenario, starts this program: check it once, here.
     if (!command_line.options.worker_executable.empty())
         tvp::set_default_worker_executable(command_line.options.worker_executable);

@@ -101,7 +101,7 @@ void register_manager_benchmarks(const SuiteOptions& options) {
     for (Mix mix : {Mix::write, Mix::read90})
         for (unsigned workers : worker_counts)
             for (Backend backend : options.backends(default_backends)) {
-                const std::vector<StoreKind> stores = backend == Backend::thread
+                const std::vector<StoreKind> stores = shares_address_space(backend)
                                                           ? std::vector<StoreKind>{StoreKind::memory}
                                                           : std::vector<StoreKind>{StoreKind::shm, StoreKind::server};
                 for (StoreKind store : stores)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <string_view>
 
@@ -51,6 +52,14 @@ std::optional<std::string> check_n(long long value) {
 }
 
 // "--name=value" -> value, if arg is that flag.
+// "thread, fork, ..." for the help and the errors.
+template <std::size_t count>
+std::string backend_names(const std::array<Backend, count>& backends) {
+    std::string names;
+    for (Backend backend : backends) names += (names.empty() ? "" : ", ") + std::string(to_string(backend));
+    return names;
+}
+
 // "vfork,clone3" -> those back-ends, in that order, each once.
 std::variant<std::vector<Backend>, UsageError> parse_backends(std::string_view text) {
     std::vector<Backend> backends;
@@ -60,9 +69,8 @@ std::variant<std::vector<Backend>, UsageError> parse_backends(std::string_view t
         const std::string_view part = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
         const std::optional<Backend> backend = parse_backend(part);
         if (!backend) {
-            std::string known;
-            for (Backend each : all_backends) known += (known.empty() ? "" : ", ") + std::string(to_string(each));
-            return UsageError{fmt::format("--backends: unknown back-end '{}' (give some of {})", part, known)};
+            return UsageError{fmt::format("--backends: unknown back-end '{}' (give some of {})", part,
+                                          backend_names(all_backends))};
         }
         if (std::find(backends.begin(), backends.end(), *backend) == backends.end()) backends.push_back(*backend);
         if (comma == std::string_view::npos) return backends;
@@ -83,6 +91,8 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
         const std::string_view arg = argv[i];
         if (arg == "--help" || arg == "-h") {
             parsed.help = true;
+        } else if (arg == "--list-backends") {
+            parsed.list_backends = true;
         } else if (is_benchmark_flag(arg)) {
             if (auto problem = benchmark_flag_problem(arg)) return UsageError{*problem};
             parsed.benchmark_args.push_back(argv[i]);
@@ -119,14 +129,32 @@ std::vector<Backend> SuiteOptions::backends(std::span<const Backend> defaults) c
     return {defaults.begin(), defaults.end()};
 }
 
+std::string_view to_string(AddressSpace space) {
+    switch (space) {
+        case AddressSpace::shared: return "shared";
+        case AddressSpace::copied: return "copied";
+        case AddressSpace::fresh: return "fresh";
+    }
+    return "?";
+}
+
+void print_backends() {
+    fmt::print("{:<20} {:<14} {:<8} {:<16} {}\n", "back-end", "address space", "default", "raw baseline", "how it starts");
+    for (const BackendInfo& row : backend_table)
+        fmt::print("{:<20} {:<14} {:<8} {:<16} {}\n", row.name, to_string(row.address_space),
+                   row.runs_by_default ? "yes" : "no", row.raw_baseline.empty() ? "-" : row.raw_baseline,
+                   row.description);
+}
+
 void print_suite_help() {
     fmt::print(
         "Usage: bench [suite flags] [Google Benchmark flags]\n"
         "\n"
-        "Threads vs processes: every example of the chapter, measured with the thread,\n"
-        "fork, posix_spawn and boost_process back-ends (every scenario), and vfork, clone3\n"
-        "and boost_process_vfork (create, create_split, sumsq, isolation). Benchmark names read\n"
-        "scenario/backend/param:value/..., e.g. create/fork/workers:4/parent_mib:0.\n"
+        "Threads vs processes: every example of the chapter, measured on these back-ends\n"
+        "(bench --list-backends says how each starts a worker):\n"
+        "  every scenario: {}\n"
+        "  create, create_split, sumsq and isolation, too: {}\n"
+        "Benchmark names read scenario/backend/param:value/..., e.g. create/fork/workers:4/parent_mib:0.\n"
         "Select scenarios with --benchmark_filter: create, create_split, sumsq, sumsq_kernel,\n"
         "queue, pipe, ipc_baseline, manager, memory, cow, iobound, isolation, pool (e.g. --benchmark_filter='^pipe/').\n"
         "\n"
@@ -140,16 +168,16 @@ void print_suite_help() {
         "  --round_trips=N       queue, pipe: round trips per latency repetition (default {}).\n"
         "                        p99 is reported from 1000 round trips, p99.9 from 10000; below\n"
         "                        that the percentile is left out (counter `samples` says why).\n"
-        "  --backends=B[,B...]   the back-ends every scenario runs, from thread, fork, posix_spawn,\n"
-        "                        boost_process, vfork, clone3, boost_process_vfork (default: the\n"
-        "                        first four everywhere, all seven in create, sumsq and isolation,\n"
-        "                        the last three there on a shorter sweep). Raw baselines always run.\n"
+        "  --backends=B[,B...]   the back-ends every scenario runs (default: as listed above;\n"
+        "                        the second list on a shorter sweep). Raw baselines always run.\n"
+        "  --list-backends       the back-ends, one line each, and exit\n"
         "  --worker_exe=PATH     the program every spawned back-end starts, in every scenario\n"
         "                        (default: tvp_worker next to bench, or $TVP_WORKER); checked at\n"
         "                        start: it must be an executable that answers as the suite's worker\n"
         "  --help                this text\n"
         "\n"
         "Bad input exits with code 2. Google Benchmark's flags:\n",
+        backend_names(default_backends), backend_names(optional_backends),
         max_sum_of_squares_n(), max_workers, default_round_trips);
 }
 

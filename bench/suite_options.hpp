@@ -37,6 +37,7 @@ struct ParsedCommandLine {
     SuiteOptions options;
     std::vector<char*> benchmark_args;  // argv[0] and the flags left for Google Benchmark
     bool help = false;
+    bool list_backends = false;
 };
 
 // A one-line message for bad input (the caller prints it and exits with 2).
@@ -48,6 +49,8 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
 
 // The suite's flags, for --help (Google Benchmark's own follow).
 void print_suite_help();
+// One line per back-end: name, address space, default or not, raw baseline, how it starts.
+void print_backends();
 
 inline constexpr unsigned max_workers = 1024;
 

@@ -80,6 +80,24 @@ TEST(BenchCommandLine, BackendsSelectsTheBackEndsOfEveryScenario) {
         EXPECT_FALSE(lists(chosen, name)) << name;
 }
 
+// The back-end table is the one list: every row is listed, named in the help,
+// accepted by --backends and found in the benchmarks it selects.
+TEST(BenchCommandLine, TheBackEndTableDrivesTheListingTheHelpAndBackends) {
+    const CommandResult listing = run_bench("--list-backends");
+    const CommandResult help = run_bench("--help");
+    ASSERT_EQ(listing.exit_code, 0) << listing.output;
+    for (const BackendInfo& row : backend_table) {
+        EXPECT_NE(listing.output.find(std::string(row.name) + " "), std::string::npos) << row.name;
+        EXPECT_NE(listing.output.find(std::string(row.description)), std::string::npos) << row.name;
+        EXPECT_NE(help.output.find(std::string(row.name)), std::string::npos) << row.name;
+        const CommandResult selected =
+            run_bench("--backends=" + std::string(row.name) + " --benchmark_filter='^sumsq/' --benchmark_list_tests");
+        EXPECT_EQ(selected.exit_code, 0) << selected.output;
+        EXPECT_NE(selected.output.find("sumsq/" + std::string(row.name) + "/"), std::string::npos) << selected.output;
+    }
+    EXPECT_EQ(std::count(listing.output.begin(), listing.output.end(), '\n'), 1 + std::ssize(backend_table));
+}
+
 TEST(BenchCommandLine, HelpDescribesTheSuiteFlagsAndGoogleBenchmarks) {
     const CommandResult result = run_bench("--help");
     EXPECT_EQ(result.exit_code, 0);

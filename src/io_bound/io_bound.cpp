@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "launch/worker_visible_memory.hpp"
 #include "launch/launcher.hpp"
 #include "launch/typed_task.hpp"
 #include "os/shared_memory.hpp"
@@ -59,7 +60,7 @@ std::optional<std::string> would_not_fit(Backend backend, unsigned workers) {
                    " tasks: no room for " + std::to_string(workers) + " more";
     }
     // A process worker needs a few MiB of private memory, a thread its stack pages.
-    const std::uint64_t per_worker = backend == Backend::thread ? (256 << 10) : (4 << 20);
+    const std::uint64_t per_worker = shares_address_space(backend) ? (256 << 10) : (4 << 20);
     const std::uint64_t available = available_memory_bytes();
     if (available < per_worker * workers * 2)
         return std::to_string(workers) + " workers need about " + std::to_string(per_worker * workers >> 20) +
@@ -71,8 +72,7 @@ IoBoundRun run_io_bound(const Launcher& launcher, unsigned workers, unsigned wai
                         std::chrono::microseconds period) {
     const Backend backend = launcher.backend();
     // The workers count the waits they complete here: what is reported is what happened.
-    const SharedMemory counter = runs_worker_executable(backend) ? SharedMemory::create_named(sizeof(std::uint64_t))
-                                                                 : SharedMemory::create_anonymous(sizeof(std::uint64_t));
+    const SharedMemory counter = memory_visible_to_workers(backend, sizeof(std::uint64_t));
     std::uint64_t* completed = counter.as<std::uint64_t>();
     const Task task = make_task(
         SleepLoopTask{.count = waits_per_worker, .period = period, .counter_segment = counter.name(), .completed = completed},

@@ -35,10 +35,10 @@ bool available(Backend backend, Mechanism mechanism) {
         case Mechanism::pipe:
         case Mechanism::socketpair: return true;
         case Mechanism::mutex_cv:
-        case Mechanism::spsc: return backend == Backend::thread;
+        case Mechanism::spsc: return shares_address_space(backend);
         case Mechanism::posix_mq:
         case Mechanism::bip_mq:
-        case Mechanism::shm_ring: return backend != Backend::thread;
+        case Mechanism::shm_ring: return !shares_address_space(backend);
     }
     return false;
 }

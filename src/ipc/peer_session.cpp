@@ -23,7 +23,7 @@ PeerSession::PeerSession(const SessionOptions& options) {
     // A process peer is watched through its pid, known once it has started.
     auto peer_pid = std::make_shared<pid_t>(-1);
     PeerAlive alive;
-    if (options.backend != Backend::thread) alive = [peer_pid] { return *peer_pid <= 0 || child_running(*peer_pid); };
+    if (!shares_address_space(options.backend)) alive = [peer_pid] { return *peer_pid <= 0 || child_running(*peer_pid); };
     link_ = make_link({.mechanism = options.mechanism,
                        .wait = options.wait,
                        .max_message_bytes = sizeof(MessageHeader) + options.peer.payload_bytes,
@@ -37,7 +37,7 @@ PeerSession::PeerSession(const SessionOptions& options) {
                            .peer_end = link_.peer.get(),
                            .parent_end = link_.parent.get()};
     peer_ = launcher.start(make_task(task, options.backend));
-    if (options.backend != Backend::thread) {
+    if (!shares_address_space(options.backend)) {
         link_.peer.reset();  // the child has its own; ours would keep its pipe ends open and hide its death
         *peer_pid = peer_->pid().value_or(-1);
     }

@@ -58,7 +58,7 @@ std::string_view to_string(DetectMethod method) {
 CrashDetector::CrashDetector(const Launcher& launcher, DetectMethod method)
     : launcher_(launcher), method_(method), segment_(SharedMemory::create_named(sizeof(CrashProbe))),
       probe_(new (segment_.data()) CrashProbe) {
-    if (launcher.backend() == Backend::thread)
+    if (shares_address_space(launcher.backend()))
         throw std::invalid_argument("a thread that aborts ends the whole process: there is no parent left to detect it");
     sigemptyset(&previous_mask_);
     if (method_ == DetectMethod::signalfd) {

@@ -174,7 +174,7 @@ IsolationRun crash_a_thread(unsigned workers, std::uint64_t n, Failure failure) 
 
 IsolationRun crash_one_worker(const Launcher& launcher, unsigned workers, std::uint64_t n, Failure failure) {
     if (workers < 2) throw std::invalid_argument("isolation needs at least 2 workers: one crashes, others work");
-    return launcher.backend() == Backend::thread ? crash_a_thread(workers, n, failure)
+    return shares_address_space(launcher.backend()) ? crash_a_thread(workers, n, failure)
                                                  : crash_a_process(launcher, workers, n, failure);
 }
 

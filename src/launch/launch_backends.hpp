@@ -12,13 +12,12 @@
 
 namespace tvp::detail {
 
-std::unique_ptr<RunningWorker> start_thread(const Task& task);
-std::unique_ptr<RunningWorker> start_fork(const Task& task);
-std::unique_ptr<RunningWorker> start_posix_spawn(const std::filesystem::path& executable, const Task& task);
-std::unique_ptr<RunningWorker> start_boost_process(const std::filesystem::path& executable, const Task& task);
-std::unique_ptr<RunningWorker> start_boost_process_vfork(const std::filesystem::path& executable, const Task& task);
-std::unique_ptr<RunningWorker> start_vfork(const std::filesystem::path& executable, const Task& task);
-std::unique_ptr<RunningWorker> start_clone3(const std::filesystem::path& executable, const Task& task);
+// detail::start_<name>(executable, task) for every row of TVP_BACKENDS (the
+// in-process back-ends ignore the executable).
+#define TVP_BACKEND_START(name, space, by_default, raw, description) \
+    std::unique_ptr<RunningWorker> start_##name(const std::filesystem::path& executable, const Task& task);
+TVP_BACKENDS(TVP_BACKEND_START)
+#undef TVP_BACKEND_START
 
 // The task's function, or its registered task bound to its arguments.
 std::function<int()> in_process_entry(const Task& task);

@@ -7,7 +7,7 @@
 
 namespace tvp::detail {
 
-std::unique_ptr<RunningWorker> start_fork(const Task& task) {
+std::unique_ptr<RunningWorker> start_fork(const std::filesystem::path&, const Task& task) {
     auto entry = in_process_entry(task);  // an unknown task fails here, in the parent
     const pid_t pid = fork_dying_with_parent();
     if (pid < 0) throw_errno("fork");

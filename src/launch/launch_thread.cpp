@@ -34,7 +34,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<RunningWorker> start_thread(const Task& task) {
+std::unique_ptr<RunningWorker> start_thread(const std::filesystem::path&, const Task& task) {
     return std::make_unique<ThreadWorker>(in_process_entry(task));
 }
 

@@ -34,13 +34,10 @@ Launcher::Launcher(Backend backend, std::filesystem::path worker_executable)
 
 std::unique_ptr<RunningWorker> Launcher::start(const Task& task) const {
     switch (backend_) {
-        case Backend::thread: return detail::start_thread(task);
-        case Backend::fork: return detail::start_fork(task);
-        case Backend::posix_spawn: return detail::start_posix_spawn(worker_executable_, task);
-        case Backend::boost_process: return detail::start_boost_process(worker_executable_, task);
-        case Backend::vfork: return detail::start_vfork(worker_executable_, task);
-        case Backend::clone3: return detail::start_clone3(worker_executable_, task);
-        case Backend::boost_process_vfork: return detail::start_boost_process_vfork(worker_executable_, task);
+#define TVP_BACKEND_CASE(name, space, by_default, raw, description) \
+    case Backend::name: return detail::start_##name(worker_executable_, task);
+        TVP_BACKENDS(TVP_BACKEND_CASE)
+#undef TVP_BACKEND_CASE
     }
     throw std::invalid_argument("Launcher: unknown back-end");
 }

@@ -49,7 +49,7 @@ WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers, s
     Task task = named_task(hold);
     if (!runs_worker_executable(backend)) {
         // In-process the worker also writes the parent's buffer, and a forked one first lets go of the gate.
-        const bool forked = backend == Backend::fork;
+        const bool forked = info(backend).address_space == AddressSpace::copied;
         task = {.name = {}, .args = {}, .function = [&gate, &stacks, forked, shared_buffer, hold] {
                     if (forked) gate.disown_in_forked_child();
                     else stacks.record_this_thread();
@@ -58,11 +58,11 @@ WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers, s
                 }};
     }
     for (unsigned i = 0; i < workers; ++i) running.push_back(launcher.start(task));
-    if (backend != Backend::thread) gate.close_worker_ends();
+    if (!shares_address_space(backend)) gate.close_worker_ends();
     gate.wait_ready(workers);
 
     WorkerMemory result;
-    if (backend == Backend::thread) {
+    if (shares_address_space(backend)) {
         if (stacks.recorded() != workers)
             throw std::runtime_error(std::to_string(stacks.recorded()) + " of " + std::to_string(workers) +
                                      " threads recorded their stacks");

@@ -95,7 +95,7 @@ std::optional<pid_t> Pool::worker_pid(unsigned worker) const {
 
 std::unique_ptr<Pool::Slot> Pool::start_worker(unsigned index) {
     auto slot = std::make_unique<Slot>();
-    const bool is_process = options_.backend != Backend::thread;
+    const bool is_process = !shares_address_space(options_.backend);
     ipc::PeerAlive alive;
     if (is_process) alive = [pid = slot->pid] { return *pid <= 0 || child_running(*pid); };
     slot->link = ipc::make_link({.mechanism = options_.mechanism,

@@ -4,18 +4,18 @@
 #include <string>
 
 #include "launch/typed_task.hpp"
+#include "launch/worker_visible_memory.hpp"
 
 namespace tvp {
 
 PartialSumSlots::PartialSumSlots(Backend backend, std::size_t count) : backend_(backend) {
-    if (backend == Backend::thread) {
+    if (shares_address_space(backend)) {
         in_process_.resize(count);
         slots_ = in_process_;
         return;
     }
     const std::size_t bytes = count * sizeof(PartialSum);
-    shared_ = std::make_unique<SharedMemory>(runs_worker_executable(backend) ? SharedMemory::create_named(bytes)
-                                                                             : SharedMemory::create_anonymous(bytes));
+    shared_ = std::make_unique<SharedMemory>(memory_visible_to_workers(backend, bytes));
     slots_ = {new (shared_->data()) PartialSum[count], count};
 }
 
