@@ -44,6 +44,10 @@ int main(int argc, char** argv) {
         tvp::bench::print_backends();
         return 0;
     }
+    if (command_line.list_scenarios) {
+        tvp::bench::print_scenarios();
+        return 0;
+    }
     // Every spawned back-end, in every scenario, starts this program: check it once, here.
     if (!command_line.options.worker_executable.empty())
         tvp::set_default_worker_executable(command_line.options.worker_executable);
@@ -54,15 +58,8 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&benchmark_argc, command_line.benchmark_args.data());
     if (benchmark::ReportUnrecognizedArguments(benchmark_argc, command_line.benchmark_args.data())) return 2;
 
-    tvp::bench::register_create_benchmarks(command_line.options);
-    tvp::bench::register_sumsq_benchmarks(command_line.options);
-    tvp::bench::register_ipc_benchmarks(command_line.options);
-    tvp::bench::register_manager_benchmarks(command_line.options);
-    tvp::bench::register_memory_benchmarks(command_line.options);
-    tvp::bench::register_io_bound_benchmarks(command_line.options);
-    tvp::bench::register_isolation_benchmarks(command_line.options);
-    tvp::bench::register_parent_memory_benchmarks(command_line.options);
-    tvp::bench::register_pool_benchmarks(command_line.options);
+    for (const tvp::bench::Scenario& scenario : tvp::bench::scenario_table)
+        if (scenario.register_benchmarks != nullptr) scenario.register_benchmarks(command_line.options);
 
     // A filter that selects nothing (or does not compile) is a usage error, not an empty success.
     if (auto problem = tvp::bench::empty_selection_problem()) return usage_error(*problem);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "benchmark_flags.hpp"
+#include "scenarios.hpp"
 #include "os/number_parsing.hpp"
 #include "launch/worker_check.hpp"
 #include "sumsq/sumsq.hpp"
@@ -60,6 +61,14 @@ std::string backend_names(const std::array<Backend, count>& backends) {
     return names;
 }
 
+// The scenarios bench runs, for the help.
+std::string bench_scenario_names() {
+    std::string names;
+    for (const Scenario& scenario : scenario_table)
+        if (scenario.program == "bench") names += (names.empty() ? "" : ", ") + std::string(scenario.name);
+    return names;
+}
+
 // "vfork,clone3" -> those back-ends, in that order, each once.
 std::variant<std::vector<Backend>, UsageError> parse_backends(std::string_view text) {
     std::vector<Backend> backends;
@@ -93,6 +102,8 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
             parsed.help = true;
         } else if (arg == "--list-backends") {
             parsed.list_backends = true;
+        } else if (arg == "--list-scenarios") {
+            parsed.list_scenarios = true;
         } else if (is_benchmark_flag(arg)) {
             if (auto problem = benchmark_flag_problem(arg)) return UsageError{*problem};
             parsed.benchmark_args.push_back(argv[i]);
@@ -155,8 +166,9 @@ void print_suite_help() {
         "  every scenario: {}\n"
         "  create, create_split, sumsq and isolation, too: {}\n"
         "Benchmark names read scenario/backend/param:value/..., e.g. create/fork/workers:4/parent_mib:0.\n"
-        "Select scenarios with --benchmark_filter: create, create_split, sumsq, sumsq_kernel,\n"
-        "queue, pipe, ipc_baseline, manager, memory, cow, iobound, isolation, pool (e.g. --benchmark_filter='^pipe/').\n"
+        "Select a scenario with --benchmark_filter (e.g. --benchmark_filter='^pipe/'); bench runs\n"
+        "these (bench --list-scenarios gives each one's filter):\n"
+        "  {}\n"
         "\n"
         "Suite flags:\n"
         "  --n=N[,N...]          sumsq: problem sizes (sum of i*i for i < n); replaces the\n"
@@ -171,13 +183,15 @@ void print_suite_help() {
         "  --backends=B[,B...]   the back-ends every scenario runs (default: as listed above;\n"
         "                        the second list on a shorter sweep). Raw baselines always run.\n"
         "  --list-backends       the back-ends, one line each, and exit\n"
+        "  --list-scenarios      the scenarios, one line each (name, program, filter, quick\n"
+        "                        filter, what it measures; tab-separated), and exit\n"
         "  --worker_exe=PATH     the program every spawned back-end starts, in every scenario\n"
         "                        (default: tvp_worker next to bench, or $TVP_WORKER); checked at\n"
         "                        start: it must be an executable that answers as the suite's worker\n"
         "  --help                this text\n"
         "\n"
         "Bad input exits with code 2. Google Benchmark's flags:\n",
-        backend_names(default_backends), backend_names(optional_backends),
+        backend_names(default_backends), backend_names(optional_backends), bench_scenario_names(),
         max_sum_of_squares_n(), max_workers, default_round_trips);
 }
 

@@ -38,6 +38,7 @@ struct ParsedCommandLine {
     std::vector<char*> benchmark_args;  // argv[0] and the flags left for Google Benchmark
     bool help = false;
     bool list_backends = false;
+    bool list_scenarios = false;
 };
 
 // A one-line message for bad input (the caller prints it and exits with 2).

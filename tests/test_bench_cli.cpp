@@ -11,6 +11,10 @@
 #include <fstream>
 #include <cstdio>
 #include <memory>
+#include <vector>
+#include <sstream>
+#include <regex>
+#include <map>
 
 #include "bench_runner.hpp"
 
@@ -96,6 +100,36 @@ TEST(BenchCommandLine, TheBackEndTableDrivesTheListingTheHelpAndBackends) {
         EXPECT_NE(selected.output.find("sumsq/" + std::string(row.name) + "/"), std::string::npos) << selected.output;
     }
     EXPECT_EQ(std::count(listing.output.begin(), listing.output.end(), '\n'), 1 + std::ssize(backend_table));
+}
+
+// The scenario table (bench/scenarios.hpp) is the one list: each of bench's
+// rows selects benchmarks, and every benchmark bench registers belongs to
+// exactly one scenario.
+TEST(BenchCommandLine, EveryBenchmarkBelongsToExactlyOneScenarioOfTheTable) {
+    const CommandResult listing = run_bench("--list-scenarios");
+    ASSERT_EQ(listing.exit_code, 0) << listing.output;
+    const CommandResult all = run_bench("--benchmark_list_tests");
+    ASSERT_EQ(all.exit_code, 0);
+    std::map<std::string, int> owners;
+    std::istringstream names(all.output);
+    for (std::string name; std::getline(names, name);) owners[name] = 0;
+    std::istringstream rows(listing.output);
+    int bench_rows = 0;
+    for (std::string row; std::getline(rows, row);) {
+        std::vector<std::string> fields;
+        std::istringstream cells(row);
+        for (std::string cell; std::getline(cells, cell, '\t');) fields.push_back(cell);
+        ASSERT_EQ(fields.size(), 5u) << "name, program, filter, quick filter, about: " << row;
+        if (fields[1] != "bench") continue;
+        ++bench_rows;
+        const std::regex filter{fields[2]};
+        int selected = 0;
+        for (auto& [name, count] : owners)
+            if (std::regex_search(name, filter)) ++count, ++selected;
+        EXPECT_GT(selected, 0) << fields[0] << " selects nothing";
+    }
+    EXPECT_GE(bench_rows, 12);
+    for (const auto& [name, count] : owners) EXPECT_EQ(count, 1) << name << " is in " << count << " scenarios";
 }
 
 TEST(BenchCommandLine, HelpDescribesTheSuiteFlagsAndGoogleBenchmarks) {
