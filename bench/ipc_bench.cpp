@@ -238,7 +238,7 @@ void register_ipc_benchmarks(const SuiteOptions& options) {
             for (Placement placement : placements)
                 for (Backend backend : options.backends(default_backends)) {
                     for (Mechanism mechanism : queue_mechanisms) {
-                        if (!available(backend, mechanism)) continue;
+                        if (!available(mechanism, shares_address_space(backend))) continue;
                         if (offers_wait_modes(mechanism)) {
                             for (WaitMode wait : {WaitMode::spin, WaitMode::block})
                                 register_case({"queue", backend, mechanism, wait, bytes, placement, mode}, options);

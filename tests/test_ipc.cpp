@@ -68,7 +68,7 @@ std::vector<IpcParam> all_links() {
     for (Backend backend : all_backends)
         for (Mechanism mechanism : {Mechanism::pipe, Mechanism::socketpair, Mechanism::posix_mq, Mechanism::bip_mq,
                                     Mechanism::shm_ring, Mechanism::mutex_cv, Mechanism::spsc}) {
-            if (!available(backend, mechanism)) continue;
+            if (!available(mechanism, shares_address_space(backend))) continue;
             if (offers_wait_modes(mechanism)) {
                 params.push_back({backend, mechanism, WaitMode::spin});
                 params.push_back({backend, mechanism, WaitMode::block});
@@ -219,8 +219,7 @@ INSTANTIATE_TEST_SUITE_P(ProcessPeers, IpcProcessPeerTest, ::testing::ValuesIn(p
 // left, the consumer must report the dead peer rather than return a message.
 TEST(ShmRing, StalePayloadIsNeverTakenForAFrameStamp) {
     bool producer_alive = true;
-    Link link = make_link({.mechanism = Mechanism::shm_ring, .wait = WaitMode::spin, .max_message_bytes = 0,
-                           .backend = Backend::fork},
+    Link link = make_link({.mechanism = Mechanism::shm_ring, .wait = WaitMode::spin, .max_message_bytes = 0},
                           {});
     auto consumer = open_peer_endpoint(link.peer_arguments, [&] { return producer_alive; });
     // Frame 1 covers lines 0..99; frames 2..N-99 take one line each up to the

@@ -44,26 +44,26 @@ void send_bare_header(Endpoint& endpoint, std::uint32_t payload_bytes) {
 }
 
 TEST_F(PeerLimitsTest, APipeMessageLongerThanTheLinksLimitIsRefusedBeforeAnyAllocation) {
-    for (Backend backend : {Backend::fork, Backend::boost_process}) {  // boost_process: Boost's pipe type
-        Link link = make_link({.mechanism = Mechanism::pipe, .max_message_bytes = message_limit_bytes, .backend = backend},
-                              {});
+    for (PipeKind kind : {PipeKind::posix, PipeKind::boost}) {
+        Link link =
+            make_link({.mechanism = Mechanism::pipe, .max_message_bytes = message_limit_bytes, .pipe_kind = kind}, {});
         send_bare_header(*link.peer, 1 << 20);
         const std::string error = error_of(*link.parent);
         EXPECT_NE(error.find("a payload of 1048576 bytes, above the link's limit of 64"), std::string::npos)
-            << to_string(backend) << ": " << error;
+            << (kind == PipeKind::posix ? "pipe2" : "boost::process::pipe") << ": " << error;
     }
 }
 
 TEST_F(PeerLimitsTest, ASocketpairMessageLongerThanAnyLinkTakesIsRefused) {
     // The factory has no size from make_link() yet: the limit for links made without one.
-    Link link = make_link({.mechanism = Mechanism::socketpair, .backend = Backend::fork}, {});
+    Link link = make_link({.mechanism = Mechanism::socketpair}, {});
     send_bare_header(*link.peer, 64 << 20);
     const std::string error = error_of(*link.parent);
     EXPECT_NE(error.find("above the link's limit"), std::string::npos) << error;
 }
 
 TEST_F(PeerLimitsTest, ASpawnedPeersEndpointTakesItsLimitFromItsArguments) {
-    Link link = make_link({.mechanism = Mechanism::pipe, .max_message_bytes = message_limit_bytes, .backend = Backend::fork},
+    Link link = make_link({.mechanism = Mechanism::pipe, .max_message_bytes = message_limit_bytes},
                           {});
     ASSERT_EQ(link.peer_arguments.size(), 4u);
     EXPECT_EQ(link.peer_arguments[3], std::to_string(message_limit_bytes));
@@ -79,7 +79,7 @@ class RingLimitsTest : public PeerLimitsTest {
 protected:
     void SetUp() override {
         link_ = make_link({.mechanism = Mechanism::shm_ring, .wait = WaitMode::block,
-                           .max_message_bytes = message_limit_bytes, .backend = Backend::fork},
+                           .max_message_bytes = message_limit_bytes},
                           {});
         segment_ = std::make_unique<SharedMemory>(SharedMemory::open_named(link_.peer_arguments[1]));
     }

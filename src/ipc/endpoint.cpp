@@ -30,15 +30,15 @@ std::string_view to_string(WaitMode wait) { return wait == WaitMode::spin ? "spi
 
 bool offers_wait_modes(Mechanism mechanism) { return mechanism == Mechanism::shm_ring; }
 
-bool available(Backend backend, Mechanism mechanism) {
+bool available(Mechanism mechanism, bool same_address_space) {
     switch (mechanism) {
         case Mechanism::pipe:
         case Mechanism::socketpair: return true;
         case Mechanism::mutex_cv:
-        case Mechanism::spsc: return shares_address_space(backend);
+        case Mechanism::spsc: return same_address_space;
         case Mechanism::posix_mq:
         case Mechanism::bip_mq:
-        case Mechanism::shm_ring: return !shares_address_space(backend);
+        case Mechanism::shm_ring: return !same_address_space;
     }
     return false;
 }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "ipc/fd_io.hpp"  // give_up_after_seconds
-#include "launch/backend.hpp"
+#include "os/pipe_kind.hpp"
 
 namespace tvp::ipc {
 
@@ -36,7 +36,7 @@ std::string_view to_string(WaitMode wait);
 bool offers_wait_modes(Mechanism mechanism);
 // Whether this back-end can use the mechanism (mutex_cv and spsc need threads;
 // the message queues and the ring need a process peer, though threads could use them).
-bool available(Backend backend, Mechanism mechanism);
+bool available(Mechanism mechanism, bool same_address_space);
 
 class Endpoint {
 public:
@@ -66,7 +66,7 @@ struct LinkOptions {
     Mechanism mechanism = Mechanism::pipe;
     WaitMode wait = WaitMode::block;
     std::size_t max_message_bytes = 0;  // header + largest payload
-    Backend backend = Backend::thread;  // boost_process uses Boost's pipe type
+    PipeKind pipe_kind = PipeKind::posix;  // for Mechanism::pipe
 };
 
 // Both sides of a link, made by the parent before the peer starts.

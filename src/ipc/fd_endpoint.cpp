@@ -72,11 +72,11 @@ private:
     std::vector<std::byte> buffer_;
 };
 
-// pipe(2), or Boost.Process's own pipe type for the boost_process back-end:
-// its descriptors are duplicated into owned ones at once (close-on-exec, like
-// make_pipe()'s), and Boost's own close with `pipe`.
-FdPair make_pipe_for(Backend backend) {
-    if (backend != Backend::boost_process) return make_pipe();
+// pipe2(), or Boost.Process's own pipe type: its descriptors are duplicated
+// into owned ones at once (close-on-exec, like make_pipe()'s), and Boost's own
+// close with `pipe`.
+FdPair make_pipe_of(PipeKind kind) {
+    if (kind == PipeKind::posix) return make_pipe();
     boost::process::pipe pipe;
     UniqueFd read_end(::fcntl(pipe.native_source(), F_DUPFD_CLOEXEC, 0));
     if (!read_end) throw_errno("dup of a boost::process::pipe");
@@ -113,8 +113,8 @@ std::size_t message_limit_argument(std::span<const std::string> arguments, std::
 // spawned child, which finds their numbers in its arguments.
 Link make_pipe_link(const LinkOptions& options) {
     const std::size_t limit = message_limit(options);
-    FdPair to_peer = make_pipe_for(options.backend);
-    FdPair to_parent = make_pipe_for(options.backend);
+    FdPair to_peer = make_pipe_of(options.pipe_kind);
+    FdPair to_parent = make_pipe_of(options.pipe_kind);
     allow_inheritance(to_peer.first.get());
     allow_inheritance(to_parent.second.get());
     Link link;

@@ -27,7 +27,7 @@ PeerSession::PeerSession(const SessionOptions& options) {
     link_ = make_link({.mechanism = options.mechanism,
                        .wait = options.wait,
                        .max_message_bytes = sizeof(MessageHeader) + options.peer.payload_bytes,
-                       .backend = options.backend},
+                       .pipe_kind = info(options.backend).pipe},
                       alive);
     peer_endpoint_arguments_ = link_.peer_arguments;
 

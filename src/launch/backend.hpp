@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 
+#include "os/pipe_kind.hpp"
+
 namespace tvp {
 
 // The worker's address space, and so what it sees of the starting process's memory.
@@ -19,22 +21,24 @@ enum class AddressSpace {
     fresh,   // a new program's: only named segments (shm_open) reach it
 };
 
-// X(name, address space, runs_by_default, raw_baseline, description):
+// X(name, address space, pipe, runs_by_default, raw_baseline, description):
+//   pipe: the pipe type of its links (boost: Boost.Process's own, as a
+//     program written with Boost.Process would use; posix: pipe2);
 //   runs_by_default: in every scenario (the others run by default only in
 //     create, create_split, sumsq and isolation; --backends selects for all);
 //   raw_baseline: the bare-system-call loop of the create scenario it is read
 //     beside ("" where none is its own).
 #define TVP_BACKENDS(X)                                                                                             \
-    X(thread, shared, true, "raw_pthread", "std::thread in this process")                                           \
-    X(fork, copied, true, "raw_fork", "fork(); the child runs the task and leaves with _exit()")                     \
-    X(posix_spawn, fresh, true, "raw_posix_spawn", "posix_spawn() of the worker program (Python's \"spawn\")")       \
-    X(boost_process, fresh, true, "", "boost::process::child of the worker program")                                \
-    X(vfork, fresh, false, "raw_vfork", "vfork() + execve() of the worker program")                                 \
-    X(clone3, fresh, false, "", "clone3(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) + execve(), waited for through its pidfd") \
-    X(boost_process_vfork, fresh, false, "", "boost::process::child with boost::process::posix::use_vfork")
+    X(thread, shared, posix, true, "raw_pthread", "std::thread in this process")                                           \
+    X(fork, copied, posix, true, "raw_fork", "fork(); the child runs the task and leaves with _exit()")                     \
+    X(posix_spawn, fresh, posix, true, "raw_posix_spawn", "posix_spawn() of the worker program (Python's \"spawn\")")       \
+    X(boost_process, fresh, boost, true, "", "boost::process::child of the worker program")                                \
+    X(vfork, fresh, posix, false, "raw_vfork", "vfork() + execve() of the worker program")                                 \
+    X(clone3, fresh, posix, false, "", "clone3(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) + execve(), waited for through its pidfd") \
+    X(boost_process_vfork, fresh, posix, false, "", "boost::process::child with boost::process::posix::use_vfork")
 
 enum class Backend {
-#define TVP_BACKEND_ENUMERATOR(name, space, by_default, raw, description) name,
+#define TVP_BACKEND_ENUMERATOR(name, space, pipe, by_default, raw, description) name,
     TVP_BACKENDS(TVP_BACKEND_ENUMERATOR)
 #undef TVP_BACKEND_ENUMERATOR
 };
@@ -43,14 +47,15 @@ struct BackendInfo {
     Backend backend;
     std::string_view name;
     AddressSpace address_space;
+    PipeKind pipe;
     bool runs_by_default;
     std::string_view raw_baseline;
     std::string_view description;
 };
 
 inline constexpr std::array backend_table{
-#define TVP_BACKEND_ROW(name, space, by_default, raw, description) \
-    BackendInfo{Backend::name, #name, AddressSpace::space, by_default, raw, description},
+#define TVP_BACKEND_ROW(name, space, pipe, by_default, raw, description) \
+    BackendInfo{Backend::name, #name, AddressSpace::space, PipeKind::pipe, by_default, raw, description},
     TVP_BACKENDS(TVP_BACKEND_ROW)
 #undef TVP_BACKEND_ROW
 };

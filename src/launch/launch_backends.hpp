@@ -14,7 +14,7 @@ namespace tvp::detail {
 
 // detail::start_<name>(executable, task) for every row of TVP_BACKENDS (the
 // in-process back-ends ignore the executable).
-#define TVP_BACKEND_START(name, space, by_default, raw, description) \
+#define TVP_BACKEND_START(name, space, pipe, by_default, raw, description) \
     std::unique_ptr<RunningWorker> start_##name(const std::filesystem::path& executable, const Task& task);
 TVP_BACKENDS(TVP_BACKEND_START)
 #undef TVP_BACKEND_START

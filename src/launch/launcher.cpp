@@ -34,7 +34,7 @@ Launcher::Launcher(Backend backend, std::filesystem::path worker_executable)
 
 std::unique_ptr<RunningWorker> Launcher::start(const Task& task) const {
     switch (backend_) {
-#define TVP_BACKEND_CASE(name, space, by_default, raw, description) \
+#define TVP_BACKEND_CASE(name, space, pipe, by_default, raw, description) \
     case Backend::name: return detail::start_##name(worker_executable_, task);
         TVP_BACKENDS(TVP_BACKEND_CASE)
 #undef TVP_BACKEND_CASE

@@ -101,7 +101,7 @@ std::unique_ptr<Pool::Slot> Pool::start_worker(unsigned index) {
     slot->link = ipc::make_link({.mechanism = options_.mechanism,
                                  .wait = options_.wait,
                                  .max_message_bytes = max_pool_message_bytes,
-                                 .backend = options_.backend},
+                                 .pipe_kind = info(options_.backend).pipe},
                                 alive);
     Task task;
     if (runs_worker_executable(options_.backend)) {
