@@ -101,9 +101,9 @@ void dispatch_latency(benchmark::State& state, Backend backend, Feed feed, std::
         one_way.reserve(static_cast<std::size_t>(state.max_iterations));
         std::uint64_t verified = 0;
         for (auto _ : state) {
-            const std::int64_t sent_ns = ipc::monotonic_ns();
+            const std::int64_t sent_ns = monotonic_ns();
             const pool::Reply reply = workers.run(0, empty);
-            const std::int64_t now = ipc::monotonic_ns();
+            const std::int64_t now = monotonic_ns();
             if (reply.value != 0) throw std::runtime_error("an empty task returned " + to_decimal(reply.value));
             ++verified;
             round_trips.push_back(now - sent_ns);

@@ -22,7 +22,7 @@
 #include <thread>
 
 #include "bench_runner.hpp"
-#include "ipc/fd_io.hpp"
+#include "os/fd_io.hpp"
 #include "os/unique_fd.hpp"
 
 namespace tvp {
@@ -148,7 +148,7 @@ TEST(HostileEnvironment, AReadFromASilentPeerGivesUpAfterItsPatience) {
     char byte = 0;
     const auto start = std::chrono::steady_clock::now();
     try {
-        ipc::read_exact(pipe.first.get(), &byte, 1, std::chrono::milliseconds(200));
+        read_exact(pipe.first.get(), &byte, 1, std::chrono::milliseconds(200));
         FAIL() << "read_exact returned from a silent peer";
     } catch (const std::runtime_error& error) {
         EXPECT_NE(std::string(error.what()).find("read: the peer made no progress in 200 ms"), std::string::npos)
@@ -164,7 +164,7 @@ TEST(HostileEnvironment, AWriteToAPeerThatDoesNotReadGivesUpAfterItsPatience) {
     set_nonblocking(pipe.second.get());  // as FdEndpoint's are
     const std::vector<char> block(1 << 20);
     try {
-        ipc::write_all(pipe.second.get(), block.data(), block.size(), false, std::chrono::milliseconds(200));
+        write_all(pipe.second.get(), block.data(), block.size(), false, std::chrono::milliseconds(200));
         FAIL() << "write_all returned though nobody read 1 MiB";
     } catch (const std::runtime_error& error) {
         EXPECT_NE(std::string(error.what()).find("write: the peer made no progress in 200 ms"), std::string::npos)

@@ -75,7 +75,7 @@ void pingpong(RankRun& run, std::size_t payload_bytes) {
         const std::int64_t sent_ns = ipc::read_header(request).sent_ns;
         send(request, 1);
         receive(received, 1);
-        const std::int64_t now = ipc::monotonic_ns();
+        const std::int64_t now = monotonic_ns();
         check(checker, received, run);
         return now - sent_ns;
     };

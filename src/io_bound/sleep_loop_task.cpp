@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 #include "os/shared_memory.hpp"
 
 namespace tvp {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ipc/fd_io.hpp"  // give_up_after_seconds
+#include "os/fd_io.hpp"  // give_up_after_seconds
 #include "os/pipe_kind.hpp"
 
 namespace tvp::ipc {

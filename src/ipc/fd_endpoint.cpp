@@ -9,11 +9,11 @@
 #include <boost/process/pipe.hpp>
 #include <cstring>
 
-#include "ipc/fd_io.hpp"
+#include "os/fd_io.hpp"
 #include "ipc/link_factories.hpp"
 #include "ipc/message.hpp"
 #include "os/system_error.hpp"
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 #include "os/unique_fd.hpp"
 
 namespace tvp::ipc {

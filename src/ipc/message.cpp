@@ -8,12 +8,6 @@
 
 namespace tvp::ipc {
 
-std::int64_t monotonic_ns() {
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-
 std::uint64_t payload_checksum(std::span<const std::byte> payload) {
     std::uint64_t sum = 0;
     const std::size_t words = payload.size() / 8;

@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include "os/clock.hpp"  // the header's sent_ns
+
 namespace tvp::ipc {
 
 struct MessageHeader {
@@ -18,9 +20,6 @@ struct MessageHeader {
     std::uint32_t kind = data;
 };
 static_assert(sizeof(MessageHeader) == 32);
-
-// CLOCK_MONOTONIC in nanoseconds.
-std::int64_t monotonic_ns();
 
 // Sum of the payload's 64-bit words (and its tail bytes): cheap, and a changed,
 // lost or reordered word changes it.

@@ -30,7 +30,7 @@
 #include "ipc/spin.hpp"
 #include "os/shared_memory.hpp"
 #include "os/system_error.hpp"
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 
 namespace tvp::ipc {
 

@@ -91,7 +91,7 @@ std::int64_t CrashDetector::wait_for_crash(const RunningWorker& worker) {
                 wait_readable(signalfd_.get(), "signalfd");
                 signalfd_siginfo info{};
                 if (::read(signalfd_.get(), &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
-                if (static_cast<pid_t>(info.ssi_pid) == pid) return ipc::monotonic_ns();
+                if (static_cast<pid_t>(info.ssi_pid) == pid) return monotonic_ns();
             }
         case DetectMethod::pidfd: {
             UniqueFd opened;
@@ -102,7 +102,7 @@ std::int64_t CrashDetector::wait_for_crash(const RunningWorker& worker) {
                 pidfd = opened.get();
             }
             wait_readable(pidfd, "pidfd");
-            return ipc::monotonic_ns();
+            return monotonic_ns();
         }
         case DetectMethod::waitpid: {
             siginfo_t info{};
@@ -111,11 +111,11 @@ std::int64_t CrashDetector::wait_for_crash(const RunningWorker& worker) {
                 result = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT);
             } while (result < 0 && errno == EINTR);
             if (result < 0) throw_errno("waitid(" + std::to_string(pid) + ")");
-            return ipc::monotonic_ns();
+            return monotonic_ns();
         }
         case DetectMethod::robust_mutex: {
             const bool owner_died = probe_->mutex.lock();
-            const std::int64_t now = ipc::monotonic_ns();
+            const std::int64_t now = monotonic_ns();
             probe_->mutex.unlock();
             if (!owner_died) throw std::runtime_error("the robust mutex did not report its owner's death (EOWNERDEAD)");
             return now;

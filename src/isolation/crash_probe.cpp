@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "ipc/message.hpp"
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 #include "os/resource_usage.hpp"
 #include "os/shared_memory.hpp"
 
@@ -32,7 +32,7 @@ int StampAndAbortTask::run() const {
         if (std::chrono::steady_clock::now() > deadline) return exit_no_go;
         ::sched_yield();
     }
-    probe->abort_ns.store(ipc::monotonic_ns());
+    probe->abort_ns.store(monotonic_ns());
     std::abort();
 }
 

@@ -11,8 +11,8 @@
 
 #include "launch/child_process.hpp"
 #include "launch/demo_tasks.hpp"
-#include "launch/forked_child.hpp"
-#include "ipc/fd_io.hpp"
+#include "os/forked_child.hpp"
+#include "os/fd_io.hpp"
 #include "launch/launcher.hpp"
 #include "sumsq/parallel_sumsq.hpp"
 #include "os/resource_usage.hpp"
@@ -103,7 +103,7 @@ int sandbox_main(int report_fd, unsigned workers, std::uint64_t n, std::optional
         running.push_back(threads.start(i == failing ? failing_task(Backend::thread, failure)
                                                      : partial_sum_task(Backend::thread, slots, {}, i, ranges[i])));
     join_all(running);
-    ipc::write_all(report_fd, slots.data(), slots.size() * sizeof(PartialSum), false);
+    write_all(report_fd, slots.data(), slots.size() * sizeof(PartialSum), false);
     return 0;
 }
 

@@ -15,7 +15,7 @@ ClockStampTask ClockStampTask::from_args(std::span<const std::string> args) {
 }
 
 int ClockStampTask::run() const {
-    const std::int64_t now = ipc::monotonic_ns();  // first: what is timed ends here
+    const std::int64_t now = monotonic_ns();  // first: what is timed ends here
     SharedMemory stamps = SharedMemory::open_named(segment);
     if (slot >= stamps.size() / sizeof(std::int64_t))
         throw std::out_of_range("slot " + std::to_string(slot) + " is outside segment " + segment);

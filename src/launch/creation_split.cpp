@@ -17,11 +17,11 @@ CreationSplit CreationProbe::measure_once(const Launcher& launcher) {
     stamp.store(0);
     const Task task = make_task(ClockStampTask{.segment = stamps_.name(), .slot = 0}, launcher.backend());
 
-    const std::int64_t start = ipc::monotonic_ns();
+    const std::int64_t start = monotonic_ns();
     std::unique_ptr<RunningWorker> worker = launcher.start(task);
-    const std::int64_t started = ipc::monotonic_ns();
+    const std::int64_t started = monotonic_ns();
     const ExitStatus status = worker->join();
-    const std::int64_t reaped = ipc::monotonic_ns();
+    const std::int64_t reaped = monotonic_ns();
 
     if (!status.success()) throw std::runtime_error("the stamping worker " + status.describe());
     const std::int64_t first_run = stamp.load();

@@ -1,6 +1,6 @@
 #include <unistd.h>
 
-#include "launch/forked_child.hpp"
+#include "os/forked_child.hpp"
 #include "launch/launch_backends.hpp"
 #include "launch/parent_death.hpp"
 #include "os/system_error.hpp"

@@ -10,7 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "os/number_parsing.hpp"
+#include "os/arguments.hpp"
+#include "os/exit_codes.hpp"
 
 namespace tvp {
 
@@ -33,26 +34,6 @@ TaskFunction find_task(std::string_view name);
 // task, or a task that throws, is reported on stderr with exit code 64 or 70.
 int run_task_from_command_line(int argc, const char* const* argv);
 
-inline constexpr int exit_unknown_task = 64;   // EX_USAGE
-inline constexpr int exit_task_threw = 70;     // EX_SOFTWARE
-
-// Argument `index` of a task as an integer; throws std::invalid_argument naming it.
-template <class Integer>
-Integer integer_argument(std::span<const std::string> args, std::size_t index, std::string_view what) {
-    if (index >= args.size())
-        throw std::invalid_argument("missing argument " + std::to_string(index + 1) + " (" + std::string(what) + ")");
-    if (auto value = parse_integer<Integer>(args[index])) return *value;
-    throw std::invalid_argument("argument " + std::to_string(index + 1) + " (" + std::string(what) +
-                                ") is not an integer: '" + args[index] + "'");
-}
-
-// Throws std::invalid_argument "<task> needs <usage>" unless there are `count` arguments.
-inline void require_argument_count(std::span<const std::string> args, std::size_t count, std::string_view task,
-                                   std::string_view usage) {
-    if (args.size() != count)
-        throw std::invalid_argument(std::string(task) + " needs " + std::string(usage) + ", got " +
-                                    std::to_string(args.size()) + " arguments");
-}
 
 // A typed task: a struct with its fields, its name, and its work. to_args() and
 // from_args() are the one place its fields become command-line words and back,

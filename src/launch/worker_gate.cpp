@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "ipc/fd_io.hpp"
+#include "os/fd_io.hpp"
 #include "os/system_error.hpp"
 
 namespace tvp {
@@ -23,7 +23,7 @@ WorkerGate::WorkerGate() {
 
 void WorkerGate::arrive_and_wait(int ready_fd, int release_fd) {
     const char byte = 1;
-    ipc::write_all(ready_fd, &byte, 1, false);
+    write_all(ready_fd, &byte, 1, false);
     char ignored;
     while (::read(release_fd, &ignored, 1) < 0 && errno == EINTR) {
     }
@@ -42,7 +42,7 @@ void WorkerGate::close_worker_ends() {
 void WorkerGate::wait_ready(unsigned workers) {
     for (unsigned arrived = 0; arrived < workers; ++arrived) {
         char byte;
-        if (!ipc::read_exact(ready_read_.get(), &byte, 1))
+        if (!read_exact(ready_read_.get(), &byte, 1))
             throw std::runtime_error("a worker ended before it was ready (" + std::to_string(arrived) + " of " +
                                      std::to_string(workers) + " were)");
     }

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "ipc/fd_io.hpp"
+#include "os/fd_io.hpp"
 #include "os/random_bytes.hpp"
 #include "os/system_error.hpp"
 
@@ -37,7 +37,7 @@ bool AuthKey::matches(std::span<const unsigned char, size> other) const {
 KeyFile::KeyFile(const AuthKey& key) {
     fd_.reset(::memfd_create("tvp-manager-key", MFD_CLOEXEC | MFD_ALLOW_SEALING));
     if (!fd_) throw_errno("memfd_create");
-    ipc::write_all(fd_.get(), key.bytes().data(), AuthKey::size, false);
+    write_all(fd_.get(), key.bytes().data(), AuthKey::size, false);
     // Sealed: a worker can read the key, never change it.
     if (::fcntl(fd_.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
         throw_errno("fcntl F_ADD_SEALS");

@@ -8,12 +8,12 @@
 #include <system_error>
 #include <thread>
 
-#include "ipc/fd_io.hpp"
+#include "os/fd_io.hpp"
 #include "manager/server_protocol.hpp"
 #include "manager/server_store.hpp"
 #include "os/private_socket.hpp"
 #include "os/system_error.hpp"
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 
 namespace tvp::manager {
 
@@ -65,14 +65,14 @@ ManagerClient::ManagerClient(const std::string& socket_name, const AuthKey& key,
                                  ", not as this user: not sending it the key");
     Hello hello{.magic = hello_magic, .key = {}};
     std::memcpy(hello.key, key.bytes().data(), AuthKey::size);
-    ipc::write_all(fd_.get(), &hello, sizeof hello, true, reply_timeout_);
+    write_all(fd_.get(), &hello, sizeof hello, true, reply_timeout_);
 }
 
 void ManagerClient::receive(void* buffer, std::size_t size) {
     bool complete = false;
     try {
-        complete = ipc::read_exact(fd_.get(), buffer, size, reply_timeout_);
-    } catch (const ipc::PeerTimeout&) {
+        complete = read_exact(fd_.get(), buffer, size, reply_timeout_);
+    } catch (const PeerTimeout&) {
         throw std::runtime_error("the manager server did not answer within " + std::to_string(reply_timeout_.count()) +
                                  " ms");
     }
@@ -85,8 +85,8 @@ void ManagerClient::receive(void* buffer, std::size_t size) {
 std::uint64_t ManagerClient::call(std::uint32_t op, std::uint32_t worker, std::uint64_t value) {
     const Request request{op, worker, value};
     try {
-        ipc::write_all(fd_.get(), &request, sizeof request, true, reply_timeout_);
-    } catch (const ipc::PeerTimeout&) {
+        write_all(fd_.get(), &request, sizeof request, true, reply_timeout_);
+    } catch (const PeerTimeout&) {
         throw std::runtime_error("the manager server took no request within " + std::to_string(reply_timeout_.count()) +
                                  " ms");
     }

@@ -19,7 +19,7 @@
 #include "os/private_socket.hpp"
 #include "os/shared_memory.hpp"
 #include "os/system_error.hpp"
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 
 namespace tvp::manager {
 

@@ -23,7 +23,7 @@
 #include "manager/stores.hpp"
 #include "os/segment_janitor.hpp"
 #include "os/shared_memory.hpp"
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 #include "launch/typed_task.hpp"
 
 namespace tvp::manager {

@@ -9,9 +9,9 @@
 #include <system_error>
 #include <thread>
 
-#include "ipc/fd_io.hpp"
+#include "os/fd_io.hpp"
 #include "launch/child_process.hpp"
-#include "launch/forked_child.hpp"
+#include "os/forked_child.hpp"
 #include "launch/parent_death.hpp"
 #include "os/system_error.hpp"
 #include "os/unique_fd.hpp"
@@ -63,7 +63,7 @@ PageWrites child_writes(std::span<std::byte> memory, std::uint64_t pattern) {
             [&] {
                 const double seconds = timed_write(memory, pattern + 1);
                 if (first_page_without(memory, pattern + 1)) return exit_own_writes_lost;
-                ipc::write_all(report.second.get(), &seconds, sizeof seconds, false);
+                write_all(report.second.get(), &seconds, sizeof seconds, false);
                 return 0;
             },
             "copy-on-write writer");
@@ -71,7 +71,7 @@ PageWrites child_writes(std::span<std::byte> memory, std::uint64_t pattern) {
     ChildProcess child(pid);
     report.second.reset();
     double seconds = 0;
-    const bool reported = ipc::read_exact(report.first.get(), &seconds, sizeof seconds);
+    const bool reported = read_exact(report.first.get(), &seconds, sizeof seconds);
     require_child_success(child, "writing");
     if (!reported) throw std::runtime_error("the writing child exited without reporting its time");
     if (auto page = first_page_without(memory, pattern))
@@ -89,7 +89,7 @@ PageWrites parent_writes(std::span<std::byte> memory, std::uint64_t pattern) {
             [&] {
                 release.second.reset();
                 char byte = 0;
-                ipc::read_exact(release.first.get(), &byte, 1);  // end of file: the parent has written
+                read_exact(release.first.get(), &byte, 1);  // end of file: the parent has written
                 return first_page_without(memory, pattern) ? exit_saw_other_side : 0;
             },
             "copy-on-write holder");

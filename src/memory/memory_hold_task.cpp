@@ -1,6 +1,6 @@
 #include "memory/memory_hold_task.hpp"
 
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 #include "launch/worker_gate.hpp"
 
 namespace tvp {

@@ -1,6 +1,6 @@
 #include "os/segment_janitor.hpp"
 
-#include "launch/forked_child.hpp"
+#include "os/forked_child.hpp"
 
 #include <fcntl.h>
 #include <mqueue.h>

@@ -11,7 +11,7 @@ namespace {
 
 ipc::MessageHeader header_for(std::uint64_t sequence, std::size_t message_bytes) {
     return {.sequence = sequence,
-            .sent_ns = ipc::monotonic_ns(),
+            .sent_ns = monotonic_ns(),
             .checksum = 0,
             .payload_bytes = static_cast<std::uint32_t>(message_bytes - sizeof(ipc::MessageHeader)),
             .kind = ipc::MessageHeader::data};

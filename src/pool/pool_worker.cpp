@@ -7,7 +7,7 @@
 
 #include "ipc/affinity.hpp"
 #include "ipc/message.hpp"
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 #include "os/resource_usage.hpp"
 #include "pool/pool_protocol.hpp"
 

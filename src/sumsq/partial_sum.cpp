@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "os/shared_memory.hpp"
-#include "launch/task_registry.hpp"
+#include "os/arguments.hpp"
 
 namespace tvp {
 

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <stdexcept>
 
-namespace tvp::ipc {
+namespace tvp {
 
 // A peer silent for this long is taken for dead even if it still exists.
 inline constexpr int give_up_after_seconds = 20;
@@ -31,4 +31,4 @@ bool read_exact(int fd, void* buffer, std::size_t size, std::chrono::millisecond
 void write_all(int fd, const void* buffer, std::size_t size, bool is_socket,
                std::chrono::milliseconds patience = peer_patience);
 
-}  // namespace tvp::ipc
+}  // namespace tvp

@@ -1,4 +1,4 @@
-#include "ipc/fd_io.hpp"
+#include "os/fd_io.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -11,7 +11,7 @@
 
 #include "os/system_error.hpp"
 
-namespace tvp::ipc {
+namespace tvp {
 
 namespace {
 
@@ -70,4 +70,4 @@ void write_all(int fd, const void* buffer, std::size_t size, bool is_socket, std
     }
 }
 
-}  // namespace tvp::ipc
+}  // namespace tvp

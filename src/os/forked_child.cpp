@@ -1,11 +1,11 @@
-#include "launch/forked_child.hpp"
+#include "os/forked_child.hpp"
 
 #include <unistd.h>
 
 #include <exception>
 #include <string>
 
-#include "launch/task_registry.hpp"
+#include "os/exit_codes.hpp"
 
 namespace tvp {
 
