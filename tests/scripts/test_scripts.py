@@ -778,13 +778,16 @@ class ReportTest(ScratchTest):
         for heading in ["### create: median µs per worker", "### sumsq: the chapter's case", "### sumsq: crossover"]:
             self.assertIn(heading, result.stdout)
         self.assertIn("333333328333333350000000", result.stdout)
-        self.assertIn("revision not recorded", result.stdout.splitlines()[0])
+        title, _, source = result.stdout.splitlines()[:3]  # the title, then the line naming the file
+        self.assertTrue(title.startswith("# "), title)
+        self.assertIn("from `suite-quick.json`", source)
+        self.assertIn("revision not recorded", source)
 
     def test_names_the_revision(self):
         new = self.results("new.json", repetitions("create/thread/workers:1/parent_mib:0", SPREAD, us_per_worker=25.0),
                            tvp_revision="abcdef0123456789", tvp_revision_dirty="true")
         result = run("report", new)
-        self.assertIn("revision abcdef012345 with local changes", result.stdout.splitlines()[0])
+        self.assertIn("revision abcdef012345 with local changes", result.stdout.splitlines()[2])
 
     def test_says_why_a_percentile_is_absent(self):
         result = run("report", self.results("ipc.json", ipc_rows()))
@@ -796,6 +799,15 @@ class ReportTest(ScratchTest):
         self.assertIn("`pipe/fork/pipe/bytes:8/cpus:cross/latency`: round-trip p99 not reported: "
                       "237 round trips < 1,000", result.stdout)
         self.assertNotIn("/ 0 ", result.stdout)
+
+    def test_a_percentile_every_row_lacks_for_one_reason_is_said_once(self):
+        rows = (latency("queue/thread/mutex_cv/bytes:8/cpus:cross/latency", 61.8, 56.8, 1_000, 93.7) +
+                latency("queue/fork/posix_mq/bytes:8/cpus:cross/latency", 70.0, 52.4, 1_000, 84.6))
+        result = run("report", self.results("ipc.json", rows))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("- every row of the one-way table (2 benchmarks): one-way p99.9 not reported: "
+                      "1,000 round trips < 10,000\n", result.stdout)
+        self.assertEqual(result.stdout.count("p99.9 not reported"), 1, result.stdout)
 
     def test_the_crossover_says_the_data_cannot_decide_when_thread_repetitions_vary_by_10_percent(self):
         result = run("report", self.results("noisy-sweep.json", sumsq_sweep([1.0, 1.1, 1.1])))
