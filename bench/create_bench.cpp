@@ -209,7 +209,7 @@ void register_create_benchmarks(const SuiteOptions& options) {
     // the largest parent; enough for their ratio to the raw loop and for how
     // little the parent's size matters to them, in a short default run.
     // They, and raw_vfork beside them, also run 0.1 s per repetition: the
-    // default run of the new variants stays within a minute (issue 15).
+    // default run of these variants stays within a minute.
     const std::size_t largest_parent = std::end(parent_sizes_mib)[-1];
     const std::vector<Backend> backends = options.backends(all_backends);
     for (unsigned workers : worker_counts) {

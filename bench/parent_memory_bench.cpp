@@ -1,4 +1,4 @@
-// The parent's memory, beyond its touched size (issue 15, item 3):
+// The parent's memory, beyond its touched size:
 //  - create/<back-end>/workers:1/parent_mib:M/pages:4k|thp/touched:yes|no: starting
 //    one worker from a parent whose M MiB are touched, or only mapped, in
 //    4 KiB pages or transparent huge pages (fork copies one entry per 2 MiB);
@@ -25,8 +25,8 @@ namespace {
 constexpr std::size_t parent_mib = 512;  // the create sweep's largest parent
 constexpr std::size_t cow_mib = 64;
 // Each repetition first maps (and touches) 512 MiB; a shorter run per repetition
-// keeps the family's share of the default suite small (issue 15: at most 60 s
-// for all the new variants); 0.1 s is still tens of forks even at 512 MiB.
+// keeps the family's share of the default suite small (at most 60 s for all
+// these variants); 0.1 s is still tens of forks even at 512 MiB.
 constexpr double short_min_time = 0.1;
 
 struct ParentShape {

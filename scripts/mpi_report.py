@@ -1,5 +1,5 @@
 """MPI ranks (bench_mpi, merged into the results by scripts/suite) beside the
-suite's own mechanisms and back-ends: the figures issue 13 asks for, from one
+suite's own mechanisms and back-ends: the MPI figures, from one
 results file, and the report's section for them (scripts/report).
 
 - Latency: the 8-byte one-way p50 of bench_mpi's ping-pong over shared memory

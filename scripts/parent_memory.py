@@ -19,7 +19,7 @@ import results_lib as rl
 CONFIDENCE = 0.95
 BACKEND_ORDER = ["thread", "fork", "posix_spawn"]  # the suite's order; other back-ends after, by name
 MIB_PER_GIB = 1024
-# As issue 15 quotes them from Redis's latency notes (their unit is "GB").
+# As Redis's latency notes give them (their unit is "GB").
 PUBLISHED_MS_PER_GB = (9.0, 13.0)  # physical hosts (Redis latency notes)
 PUBLISHED = ("published: 9–13 ms per GB on physical hosts, up to 239 ms per GB on some hypervisors "
              "(Redis latency notes)")

@@ -40,7 +40,7 @@ TEST(Workload, ReadMostlyMixWritesOneOperationInTen) {
     EXPECT_NO_THROW(verify(list, Dict{{"worker0", 19}}, 1, 20, Mix::read90));
 }
 
-// Issue 10 item 5: the check bench runs after every run (each store's verify())
+// The check bench runs after every run (each store's verify())
 // catches a run that lost a worker's updates or ended in a wrong state.
 TEST(StoreVerification, EveryStoreCatchesALostWorker) {
     constexpr std::uint64_t count = 100;
@@ -73,7 +73,7 @@ TEST(StoreVerification, TheServerCheckCatchesALostWorkerAndAStaleValue) {
     server.stop();
 }
 
-// Issue 12: a store that a spawned worker cannot reach says so instead of
+// A store that a spawned worker cannot reach says so instead of
 // handing out a task that would run on nothing.
 TEST(StoreInterface, AStoreASpawnedWorkerCannotReachRefusesASpawnedTask) {
     MemoryStore memory;
@@ -165,7 +165,7 @@ TEST_P(ProcessStoreTest, ServerLeavesTheExactStateAndSurvivesADeadClient) {
     EXPECT_NO_THROW(server.stop());
 }
 
-// Issue 11 item 9: Boost.Interprocess's allocator and name index are guarded by
+// Boost.Interprocess's allocator and name index are guarded by
 // mutexes that are not robust, so the workers must never need them.
 TEST_P(ProcessStoreTest, WorkersNeverAllocateInTheSegment) {
     ShmStore store = ShmStore::create(ShmStore::bytes_needed(workers, operations, Mix::write));

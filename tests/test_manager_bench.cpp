@@ -1,4 +1,4 @@
-// The manager benchmark proves that it verified every run (issue 10 item 5):
+// The manager benchmark proves that it verified every run:
 // run briefly through the bench binary, its JSON carries `verified` equal to
 // its iterations.
 #include <gtest/gtest.h>

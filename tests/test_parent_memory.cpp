@@ -1,4 +1,4 @@
-// The parent's memory (issue 15, item 3): anonymous memory touched or not, in
+// The parent's memory: anonymous memory touched or not, in
 // 4 KiB or transparent huge pages, and the copy-on-write measurement's checks.
 #include <gtest/gtest.h>
 #include <sys/mman.h>

@@ -107,7 +107,7 @@ std::variant<MpiCommandLine, MpiUsageError> parse_mpi_command_line(int argc, cha
 
 std::string how_to_start() {
     return "bench_mpi runs under mpirun, e.g.: mpirun -np 2 --mca pml ob1 --mca btl self,vader "
-           "build/release/bench_mpi   (as root add --allow-run-as-root; self,tcp for TCP; see README, MPI ranks)";
+           "build/release/bench_mpi   (as root add --allow-run-as-root; self,tcp for TCP; see docs/mpi.md)";
 }
 
 void print_mpi_help() {

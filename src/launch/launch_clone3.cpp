@@ -3,7 +3,7 @@
 // suspended, sharing its memory, until the child execs; unlike vfork, the
 // child runs on a stack of its own, and the parent gets a pidfd with it, with
 // no window in which the pid could be reused under it. The parent waits
-// through that pidfd (poll, then waitid(P_PIDFD)).
+// through that pidfd (waitid(P_PIDFD)).
 //
 // Why not syscall(SYS_clone3, ...): with a stack of its own the child resumes
 // inside glibc's syscall() wrapper with an empty stack, and its `ret` would

@@ -20,8 +20,8 @@ public:
 
     pid_t pid() const { return pid_; }
     int pidfd() const { return pidfd_.get(); }
-    // poll() until the pidfd turns readable (the child ended), then
-    // waitid(P_PIDFD) reaps it. Throws std::system_error if it cannot.
+    // waitid(P_PIDFD, WEXITED) blocks until the child has ended and reaps it.
+    // Throws std::system_error if it cannot.
     ExitStatus wait();
     // SIGKILL through the pidfd, then reap; does nothing once waited for.
     void kill_and_reap() noexcept;

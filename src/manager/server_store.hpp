@@ -6,9 +6,9 @@
 // lock is a server-side lock granted in request order. A client that dies (even
 // holding the lock) is dropped and the server goes on serving the others.
 //
-// On a shared machine the socket's abstract name is visible to every user
-// (/proc/net/unix) and carries no permissions, so the server admits only its
-// own workers: the peer's credentials (SO_PEERCRED) must show this user and
+// On a shared machine the socket lives in a directory only this user can
+// enter (os/private_socket.hpp); behind that, the server admits only its own
+// workers: the peer's credentials (SO_PEERCRED) must show this user and
 // either the parent or one of the parent's children, and its first message must
 // carry the parent's key (auth_key.hpp). It reads without blocking, checks
 // every request against the run's limits, and disconnects a client that breaks

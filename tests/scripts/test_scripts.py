@@ -952,7 +952,7 @@ class PlotsTest(ScratchTest):
         self.assertTrue(any(collection.get_paths() for ax in figure.axes for collection in ax.collections
                             if type(collection).__name__ == "PolyCollection"))
 
-    # Issue 15's plots and MPI beside the back-ends (issue 13), from a trimmed functional run
+    # The creation, memory, pool and crash plots and MPI beside the back-ends, from a trimmed functional run
     # (tests/fixtures/creation-pools-mpi.json: bench's create_split, create, cow, pool and isolation
     # detect: families, and scripts/suite --quick --scenarios mpi,queue,pipe; no timing claims).
     ISSUE_15_STEMS = ["create_ladder", "copy_on_write", "pool_crossover", "pool_dispatch", "crash_detection"]
