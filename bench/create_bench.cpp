@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "launch/demo_tasks.hpp"
 #include "launch/launcher.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "scenarios.hpp"
 #include "os/random_bytes.hpp"
 #include "os/system_error.hpp"

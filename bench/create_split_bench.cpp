@@ -11,7 +11,7 @@
 
 #include "bench_support.hpp"
 #include "latency_stats.hpp"
-#include "launch/creation_split.hpp"
+#include "creation/creation_split.hpp"
 #include "launch/launcher.hpp"
 #include "os/touched_memory.hpp"
 #include "scenarios.hpp"

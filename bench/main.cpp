@@ -15,7 +15,7 @@
 #include "os/segment_janitor.hpp"
 #include "os/standard_streams.hpp"
 #include "suite_options.hpp"
-#include "launch/task_registry.hpp"
+#include "task/task_registry.hpp"
 #include "launch/worker_check.hpp"
 
 namespace {

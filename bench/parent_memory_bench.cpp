@@ -13,7 +13,7 @@
 #include "bench_support.hpp"
 #include "launch/demo_tasks.hpp"
 #include "launch/launcher.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "memory/copy_on_write.hpp"
 #include "os/anonymous_memory.hpp"
 #include "scenarios.hpp"

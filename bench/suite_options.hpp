@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "launch/backend.hpp"
+#include "process/backend.hpp"
 #include "launch/launcher.hpp"
 
 namespace tvp::bench {

@@ -7,7 +7,7 @@
 #include <csignal>
 #include <system_error>
 
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "test_support.hpp"
 
 namespace tvp {

@@ -6,7 +6,7 @@
 #include <csignal>
 
 #include "isolation/crash_detection.hpp"
-#include "launch/creation_split.hpp"
+#include "creation/creation_split.hpp"
 #include "launch/launcher.hpp"
 #include "test_support.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <csignal>
 
-#include "launch/exit_status.hpp"
+#include "process/exit_status.hpp"
 
 namespace tvp {
 namespace {

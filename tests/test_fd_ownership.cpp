@@ -9,7 +9,7 @@
 #include <functional>
 #include <set>
 
-#include "launch/worker_gate.hpp"
+#include "memory/worker_gate.hpp"
 #include "ipc/endpoint.hpp"
 
 namespace tvp {

@@ -7,7 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "launch/backend.hpp"
+#include "process/backend.hpp"
 #include "process_tree.hpp"
 #include "test_support.hpp"
 

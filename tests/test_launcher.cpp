@@ -10,8 +10,8 @@
 #include "launch/demo_tasks.hpp"
 #include "launch/launcher.hpp"
 #include "os/shared_memory.hpp"
-#include "launch/task_registry.hpp"
-#include "launch/typed_task.hpp"
+#include "task/task_registry.hpp"
+#include "task/typed_task.hpp"
 #include "test_support.hpp"
 
 namespace tvp {

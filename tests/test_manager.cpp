@@ -6,7 +6,7 @@
 #include <random>
 
 #include "launch/launcher.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "manager/server_session.hpp"
 #include "manager/store_task.hpp"
 #include "manager/stores.hpp"

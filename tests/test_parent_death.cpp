@@ -10,8 +10,8 @@
 
 #include "launch/demo_tasks.hpp"
 #include "launch/launcher.hpp"
-#include "launch/parent_death.hpp"
-#include "launch/typed_task.hpp"
+#include "process/parent_death.hpp"
+#include "task/typed_task.hpp"
 #include "process_tree.hpp"
 #include "os/unique_fd.hpp"
 

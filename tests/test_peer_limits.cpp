@@ -14,8 +14,8 @@
 #include "sumsq/partial_sum.hpp"
 #include "os/shared_memory.hpp"
 #include "sumsq/sumsq.hpp"
-#include "launch/task_registry.hpp"
-#include "launch/typed_task.hpp"
+#include "task/task_registry.hpp"
+#include "task/typed_task.hpp"
 #include "test_support.hpp"
 
 namespace tvp::ipc {

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "os/shared_memory.hpp"
 #include "test_support.hpp"
 #include "os/unique_fd.hpp"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "launch/backend.hpp"
+#include "process/backend.hpp"
 
 namespace tvp::testing {
 

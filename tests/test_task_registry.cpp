@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "ipc/peer.hpp"
-#include "launch/task_registry.hpp"
+#include "task/task_registry.hpp"
 #include "manager/server_store.hpp"
 #include "manager/stores.hpp"
 #include "sumsq/partial_sum.hpp"

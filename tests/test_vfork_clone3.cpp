@@ -16,7 +16,7 @@
 #include <cstddef>
 #include <cstring>
 
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "launch/launcher.hpp"
 #include "test_support.hpp"
 

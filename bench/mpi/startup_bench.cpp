@@ -17,7 +17,7 @@
 #include "bench_support.hpp"
 #include "benchmark_flags.hpp"
 #include "build_info.hpp"
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "os/system_error.hpp"
 #include "os/unique_fd.hpp"
 #include "os/standard_streams.hpp"

@@ -10,7 +10,7 @@
 
 #include "launch/worker_visible_memory.hpp"
 #include "launch/launcher.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "os/shared_memory.hpp"
 #include "os/resource_usage.hpp"
 #include "io_bound/sleep_loop_task.hpp"

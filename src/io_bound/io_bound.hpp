@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "launch/backend.hpp"
+#include "process/backend.hpp"
 #include "launch/launcher.hpp"
 
 namespace tvp {

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "ipc/message.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 
 namespace tvp::ipc {
 

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "ipc/message.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "os/system_error.hpp"
 
 namespace tvp {

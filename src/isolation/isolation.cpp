@@ -1,6 +1,6 @@
 #include "isolation/isolation.hpp"
 
-#include "launch/parent_death.hpp"
+#include "process/parent_death.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <csignal>
 #include <optional>
 
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "launch/demo_tasks.hpp"
 #include "os/forked_child.hpp"
 #include "os/fd_io.hpp"
@@ -18,7 +18,7 @@
 #include "os/resource_usage.hpp"
 #include "os/shared_memory.hpp"
 #include "os/system_error.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "os/unique_fd.hpp"
 
 namespace tvp {

@@ -7,8 +7,8 @@
 
 #include "os/resource_usage.hpp"
 #include "os/shared_memory.hpp"
-#include "launch/task_registry.hpp"
-#include "launch/typed_task.hpp"
+#include "task/task_registry.hpp"
+#include "task/typed_task.hpp"
 
 namespace tvp {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "launch/worker.hpp"
+#include "task/worker.hpp"
 
 namespace tvp {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "launch/parent_death.hpp"
-#include "launch/task.hpp"
+#include "process/parent_death.hpp"
+#include "task/task.hpp"
 
 namespace tvp {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "launch/launcher.hpp"
 
 namespace tvp::detail {

@@ -17,7 +17,7 @@
 #include <boost/process/posix.hpp>
 
 #include "launch/launch_backends.hpp"
-#include "launch/parent_death.hpp"
+#include "process/parent_death.hpp"
 
 // Boost.Process 1.74 leaves zombies in two places, both worked around here:
 // - when exec fails it returns an empty child without reaping the forked one;

@@ -21,7 +21,7 @@
 
 #include "launch/exec_request.hpp"
 #include "launch/launch_backends.hpp"
-#include "launch/pidfd_child.hpp"
+#include "process/pidfd_child.hpp"
 #include "os/system_error.hpp"
 
 namespace tvp::detail {

@@ -2,7 +2,7 @@
 
 #include "os/forked_child.hpp"
 #include "launch/launch_backends.hpp"
-#include "launch/parent_death.hpp"
+#include "process/parent_death.hpp"
 #include "os/system_error.hpp"
 
 namespace tvp::detail {

@@ -1,7 +1,7 @@
 #include <spawn.h>
 
 #include "launch/launch_backends.hpp"
-#include "launch/parent_death.hpp"
+#include "process/parent_death.hpp"
 #include "os/system_error.hpp"
 
 namespace tvp::detail {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "launch/launch_backends.hpp"
-#include "launch/task_registry.hpp"
+#include "task/task_registry.hpp"
 
 namespace tvp {
 

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "launch/backend.hpp"
-#include "launch/exit_status.hpp"
-#include "launch/running_worker.hpp"
-#include "launch/task.hpp"
+#include "process/backend.hpp"
+#include "process/exit_status.hpp"
+#include "task/running_worker.hpp"
+#include "task/task.hpp"
 
 namespace tvp {
 

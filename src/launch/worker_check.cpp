@@ -11,8 +11,8 @@
 #include <chrono>
 #include <system_error>
 
-#include "launch/child_process.hpp"
-#include "launch/parent_death.hpp"
+#include "process/child_process.hpp"
+#include "process/parent_death.hpp"
 #include "os/random_bytes.hpp"
 #include "os/unique_fd.hpp"
 

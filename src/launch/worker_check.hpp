@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "worker/handshake.hpp"
+#include "launch/handshake.hpp"
 
 namespace tvp {
 

@@ -5,7 +5,7 @@
 // start a new program (which opens it by name).
 #include <cstddef>
 
-#include "launch/backend.hpp"
+#include "process/backend.hpp"
 #include "os/shared_memory.hpp"
 
 namespace tvp {

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "manager/store_task.hpp"
 
 namespace tvp::manager {

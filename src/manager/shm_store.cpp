@@ -24,7 +24,7 @@
 #include "os/segment_janitor.hpp"
 #include "os/shared_memory.hpp"
 #include "os/arguments.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 
 namespace tvp::manager {
 

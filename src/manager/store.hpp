@@ -11,7 +11,7 @@
 // spawned_worker into a launcher's Task).
 #include <cstdint>
 
-#include "launch/task.hpp"
+#include "task/task.hpp"
 #include "manager/workload.hpp"
 
 namespace tvp::manager {

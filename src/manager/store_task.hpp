@@ -1,7 +1,7 @@
 #pragma once
 // A store's worker as a launcher's Task (the launch layer: store.hpp knows no
 // launcher).
-#include "launch/backend.hpp"
+#include "process/backend.hpp"
 #include "launch/launcher.hpp"
 #include "manager/store.hpp"
 

@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "os/fd_io.hpp"
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "os/forked_child.hpp"
-#include "launch/parent_death.hpp"
+#include "process/parent_death.hpp"
 #include "os/system_error.hpp"
 #include "os/unique_fd.hpp"
 

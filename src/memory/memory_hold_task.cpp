@@ -1,7 +1,7 @@
 #include "memory/memory_hold_task.hpp"
 
 #include "os/arguments.hpp"
-#include "launch/worker_gate.hpp"
+#include "memory/worker_gate.hpp"
 
 namespace tvp {
 

@@ -7,9 +7,9 @@
 #include <limits>
 #include <string>
 
-#include "launch/worker_gate.hpp"
+#include "memory/worker_gate.hpp"
 #include "launch/launcher.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "os/system_error.hpp"
 #include "memory/memory_hold_task.hpp"
 #include "memory/thread_stacks.hpp"

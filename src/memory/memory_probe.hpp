@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <span>
 
-#include "launch/backend.hpp"
+#include "process/backend.hpp"
 #include "launch/launcher.hpp"
 #include "memory/memory_hold_task.hpp"
 

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "pool/pool_protocol.hpp"
 
 namespace tvp::pool {

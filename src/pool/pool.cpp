@@ -9,7 +9,7 @@
 
 #include "ipc/peer.hpp"
 #include "launch/launcher.hpp"
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "pool/pool_worker.hpp"
 
 namespace tvp::pool {

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "ipc/endpoint.hpp"
-#include "launch/backend.hpp"
-#include "launch/running_worker.hpp"
+#include "process/backend.hpp"
+#include "task/running_worker.hpp"
 #include "pool/pool_protocol.hpp"
 
 namespace tvp::pool {

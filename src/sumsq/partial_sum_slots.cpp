@@ -3,7 +3,7 @@
 #include <new>
 #include <string>
 
-#include "launch/typed_task.hpp"
+#include "task/typed_task.hpp"
 #include "launch/worker_visible_memory.hpp"
 
 namespace tvp {

@@ -9,8 +9,8 @@
 #include <span>
 #include <vector>
 
-#include "launch/backend.hpp"
-#include "launch/task.hpp"
+#include "process/backend.hpp"
+#include "task/task.hpp"
 #include "os/shared_memory.hpp"
 #include "sumsq/partial_sum.hpp"
 

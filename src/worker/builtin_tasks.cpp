@@ -1,7 +1,7 @@
 // Every task a spawned worker can run, by name.
 #include "io_bound/sleep_loop_task.hpp"
 #include "isolation/crash_probe.hpp"
-#include "launch/clock_stamp_task.hpp"
+#include "creation/clock_stamp_task.hpp"
 #include "memory/memory_hold_task.hpp"
 #include "launch/demo_tasks.hpp"
 #include "ipc/peer.hpp"
@@ -9,8 +9,8 @@
 #include "manager/stores.hpp"
 #include "pool/pool_worker.hpp"
 #include "sumsq/partial_sum.hpp"
-#include "launch/task_registry.hpp"
-#include "worker/handshake.hpp"
+#include "task/task_registry.hpp"
+#include "launch/handshake.hpp"
 
 #include <cstdio>
 

@@ -1,7 +1,7 @@
 // tvp_worker: the lean program the spawned back-ends start. It runs one named
 // task (task_registry.hpp) and exits with its code. It does not link Google
 // Benchmark, so spawning it measures process creation, not loading a big binary.
-#include "launch/task_registry.hpp"
+#include "task/task_registry.hpp"
 #include "os/standard_streams.hpp"
 
 int main(int argc, char** argv) {

@@ -7,7 +7,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "launch/exit_status.hpp"
+#include "process/exit_status.hpp"
 
 namespace tvp {
 

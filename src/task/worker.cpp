@@ -1,4 +1,4 @@
-#include "launch/worker.hpp"
+#include "task/worker.hpp"
 
 
 namespace tvp {

@@ -12,9 +12,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "launch/exit_status.hpp"
-#include "launch/running_worker.hpp"
-#include "launch/task.hpp"
+#include "process/exit_status.hpp"
+#include "task/running_worker.hpp"
+#include "task/task.hpp"
 
 namespace tvp {
 

@@ -6,9 +6,9 @@
 #include <memory>
 #include <optional>
 
-#include "launch/backend.hpp"
-#include "launch/exit_status.hpp"
-#include "launch/task.hpp"
+#include "process/backend.hpp"
+#include "process/exit_status.hpp"
+#include "task/task.hpp"
 
 namespace tvp {
 

@@ -3,9 +3,9 @@
 // place that decides between the function form and the named form.
 #include <string>
 
-#include "launch/backend.hpp"
-#include "launch/task.hpp"
-#include "launch/task_registry.hpp"
+#include "process/backend.hpp"
+#include "task/task.hpp"
+#include "task/task_registry.hpp"
 
 namespace tvp {
 

@@ -1,4 +1,4 @@
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 
 #include <sys/syscall.h>
 #include <sys/wait.h>

@@ -1,6 +1,6 @@
-#include "launch/task_registry.hpp"
+#include "task/task_registry.hpp"
 
-#include "launch/parent_death.hpp"
+#include "process/parent_death.hpp"
 
 #include <unistd.h>
 

@@ -1,10 +1,10 @@
-#include "launch/clock_stamp_task.hpp"
+#include "creation/clock_stamp_task.hpp"
 
 #include <atomic>
 #include <stdexcept>
 
-#include "ipc/message.hpp"
-#include "launch/task_registry.hpp"
+#include "os/clock.hpp"
+#include "task/task_registry.hpp"
 #include "os/shared_memory.hpp"
 
 namespace tvp {

@@ -1,12 +1,12 @@
-#include "launch/creation_split.hpp"
+#include "creation/creation_split.hpp"
 
 #include <atomic>
 #include <stdexcept>
 #include <string>
 
-#include "ipc/message.hpp"
-#include "launch/clock_stamp_task.hpp"
-#include "launch/typed_task.hpp"
+#include "os/clock.hpp"
+#include "creation/clock_stamp_task.hpp"
+#include "task/typed_task.hpp"
 
 namespace tvp {
 

@@ -1,4 +1,4 @@
-#include "launch/parent_death.hpp"
+#include "process/parent_death.hpp"
 
 #include <sys/prctl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "launch/pidfd_child.hpp"
+#include "process/pidfd_child.hpp"
 
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <csignal>
 
-#include "launch/child_process.hpp"
+#include "process/child_process.hpp"
 #include "os/system_error.hpp"
 
 namespace tvp {

@@ -1,4 +1,4 @@
-#include "launch/worker_gate.hpp"
+#include "memory/worker_gate.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "launch/backend.hpp"
+#include "process/backend.hpp"
 
 namespace tvp {
 

@@ -1,4 +1,4 @@
-#include "launch/exit_status.hpp"
+#include "process/exit_status.hpp"
 
 #include <sys/wait.h>
 
