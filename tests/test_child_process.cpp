@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -39,6 +40,26 @@ TEST_F(ChildProcessTest, WaitTwiceIsAnError) {
 TEST_F(ChildProcessTest, AnAbandonedChildIsKilledAndReaped) {
     const auto start = std::chrono::steady_clock::now();
     { ChildProcess child(fork_child(0, 60)); }
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+    // TearDown checks that nothing is left, not even a zombie.
+}
+
+// Made with a pidfd (as clone3 gives one), it waits and kills through it.
+ChildProcess with_pidfd(pid_t pid) { return ChildProcess(pid, UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)))); }
+
+TEST_F(ChildProcessTest, ThroughItsPidfdWaitReturnsTheExitCodeOrTheSignal) {
+    ChildProcess child = with_pidfd(fork_child(7));
+    ASSERT_GE(child.pidfd(), 0);
+    EXPECT_EQ(child.wait(), ExitStatus::exited(7));
+    EXPECT_EQ(child.pidfd(), -1) << "the pidfd goes with the wait";
+    ChildProcess sleeper = with_pidfd(fork_child(0, 60));
+    ::kill(sleeper.pid(), SIGTERM);
+    EXPECT_EQ(sleeper.wait(), ExitStatus::signaled(SIGTERM));
+}
+
+TEST_F(ChildProcessTest, ThroughItsPidfdAnAbandonedChildIsKilledAndReaped) {
+    const auto start = std::chrono::steady_clock::now();
+    { ChildProcess child = with_pidfd(fork_child(0, 60)); }
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
     // TearDown checks that nothing is left, not even a zombie.
 }

@@ -21,7 +21,7 @@
 
 #include "launch/exec_request.hpp"
 #include "launch/launch_backends.hpp"
-#include "process/pidfd_child.hpp"
+#include "process/child_process.hpp"
 #include "os/system_error.hpp"
 
 namespace tvp::detail {
@@ -70,13 +70,13 @@ long clone3_calling(clone_args*, void (*)(ChildJob*) noexcept, ChildJob*) { retu
 
 class Clone3Worker : public RunningWorker {
 public:
-    explicit Clone3Worker(PidfdChild child) : child_(std::move(child)) {}
+    explicit Clone3Worker(ChildProcess child) : child_(std::move(child)) {}
     ExitStatus join() override { return child_.wait(); }
     std::optional<pid_t> pid() const override { return child_.pid(); }
     int pidfd() const override { return child_.pidfd(); }
 
 private:
-    PidfdChild child_;
+    ChildProcess child_;
 };
 
 }  // namespace
@@ -100,7 +100,7 @@ std::unique_ptr<RunningWorker> start_clone3(const std::filesystem::path& executa
     if (result == -ENOSYS)
         throw_system_error(ENOSYS, "clone3: this kernel (or its seccomp filter) has no clone3, Linux 5.3 or later");
     if (result < 0) throw_system_error(static_cast<int>(-result), "clone3");
-    PidfdChild child(UniqueFd(pidfd), static_cast<pid_t>(result));
+    ChildProcess child(static_cast<pid_t>(result), UniqueFd(pidfd));
     if (const int error = request.exec_error()) {
         child.wait();
         throw_system_error(error, "clone3+execve " + request.path());

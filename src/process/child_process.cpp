@@ -64,10 +64,16 @@ void kill_and_reap_through_pid(pid_t pid) {
 
 }  // namespace
 
+ExitStatus exit_status_from_siginfo(const siginfo_t& info) {
+    if (info.si_code == CLD_EXITED) return ExitStatus::exited(info.si_status);
+    return ExitStatus::signaled(info.si_status);  // CLD_KILLED or CLD_DUMPED
+}
+
 ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     if (this != &other) {
         kill_and_reap();
         pid_ = std::exchange(other.pid_, -1);
+        pidfd_ = std::move(other.pidfd_);
     }
     return *this;
 }
@@ -75,6 +81,11 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
 ExitStatus ChildProcess::wait() {
     if (pid_ <= 0) throw std::logic_error("ChildProcess::wait: no child to wait for");
     const pid_t pid = std::exchange(pid_, -1);  // reaped now, or (on failure) no longer provably ours
+    if (const UniqueFd pidfd = std::move(pidfd_)) {
+        siginfo_t info{};  // waitid blocks until the child has ended
+        if (wait_for_pidfd(pidfd.get(), info, WEXITED) != 0) throw_errno("waitid(P_PIDFD) for " + std::to_string(pid));
+        return exit_status_from_siginfo(info);
+    }
     int status = 0;
     if (wait_for(pid, status) < 0) throw_errno("waitpid(" + std::to_string(pid) + ")");
     return ExitStatus::from_wait_status(status);
@@ -83,6 +94,13 @@ ExitStatus ChildProcess::wait() {
 void ChildProcess::kill_and_reap() noexcept {
     const pid_t pid = std::exchange(pid_, -1);
     if (pid <= 0) return;
+    if (const UniqueFd pidfd = std::move(pidfd_)) {
+        // ESRCH once it has ended: then the wait just reaps it.
+        ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+        siginfo_t info{};
+        wait_for_pidfd(pidfd.get(), info, WEXITED);
+        return;
+    }
     if (!kill_and_reap_through_pidfd(pid)) kill_and_reap_through_pid(pid);
 }
 
