@@ -41,8 +41,6 @@ public:
     void finish();
 
 private:
-    void await_ready_peer();
-
     Link link_;
     std::vector<std::string> peer_endpoint_arguments_;
     std::unique_ptr<RunningWorker> peer_;

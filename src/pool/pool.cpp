@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "ipc/peer.hpp"
+#include "ipc/peer_start.hpp"
+#include "process/child_process.hpp"
 #include "launch/launcher.hpp"
 #include "task/typed_task.hpp"
 #include "pool/pool_worker.hpp"
@@ -17,12 +19,6 @@ namespace tvp::pool {
 namespace {
 
 using namespace std::chrono_literals;
-
-// True while the child runs; WNOWAIT leaves an ended child for its owner to reap.
-bool child_running(pid_t pid) {
-    siginfo_t info{};
-    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0;
-}
 
 // Whether a process worker ends by itself within `limit` (it is not reaped here).
 bool ends_within(pid_t pid, std::chrono::milliseconds limit) {
@@ -94,23 +90,15 @@ std::optional<pid_t> Pool::worker_pid(unsigned worker) const {
 }
 
 std::unique_ptr<Pool::Slot> Pool::start_worker(unsigned index) {
-    auto slot = std::make_unique<Slot>();
     const bool is_process = !shares_address_space(options_.backend);
-    ipc::PeerAlive alive;
-    if (is_process) alive = [pid = slot->pid] { return *pid <= 0 || child_running(*pid); };
-    slot->link = ipc::make_link({.mechanism = options_.mechanism,
-                                 .wait = options_.wait,
-                                 .max_message_bytes = max_pool_message_bytes,
-                                 .pipe_kind = info(options_.backend).pipe},
-                                alive);
-    Task task;
-    if (runs_worker_executable(options_.backend)) {
-        task = named_task(PoolWorkerTask{.cpu = options_.worker_cpu, .parent = ::getpid(),
-                                         .endpoint = slot->link.peer_arguments});
-    } else {
-        ipc::Endpoint* peer = slot->link.peer.get();
-        ipc::Endpoint* own_parent_end = slot->link.parent.get();
+    auto peer_task = [&](ipc::Link& link) {
+        if (runs_worker_executable(options_.backend))
+            return named_task(PoolWorkerTask{.cpu = options_.worker_cpu, .parent = ::getpid(),
+                                             .endpoint = link.peer_arguments});
+        ipc::Endpoint* peer = link.peer.get();
+        ipc::Endpoint* own_parent_end = link.parent.get();
         const WorkerOptions worker{.cpu = options_.worker_cpu, .is_process = is_process};
+        Task task;
         task.function = [this, peer, own_parent_end, worker] {
             if (worker.is_process) {
                 // A forked child: the parent's ends of every link are not its to
@@ -122,16 +110,19 @@ std::unique_ptr<Pool::Slot> Pool::start_worker(unsigned index) {
             }
             return run_pool_worker(*peer, worker);
         };
-    }
-    slot->running = Launcher(options_.backend, options_.worker_executable).start(task);
-    if (is_process) {
-        slot->link.peer.reset();  // the child has its own; ours would keep its pipe ends open and hide its death
-        *slot->pid = slot->running->pid().value_or(-1);
-    }
-    if (!ipc::is_ready_message(slot->link.parent->receive()))
-        throw std::runtime_error("pool worker " + std::to_string(index + 1) + " did not start as expected");
-    // The worker has opened the link's names: they can go, so nothing is left whatever happens later.
-    slot->link.parent->peer_connected();
+        return task;
+    };
+    ipc::StartedPeer started =
+        ipc::start_peer(Launcher(options_.backend, options_.worker_executable),
+                        {.mechanism = options_.mechanism,
+                         .wait = options_.wait,
+                         .max_message_bytes = max_pool_message_bytes,
+                         .pipe_kind = info(options_.backend).pipe},
+                        peer_task, "pool worker " + std::to_string(index + 1));
+    auto slot = std::make_unique<Slot>();
+    slot->link = std::move(started.link);
+    slot->pid = std::move(started.pid);
+    slot->running = std::move(started.running);
     return slot;
 }
 

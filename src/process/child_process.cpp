@@ -64,6 +64,11 @@ void kill_and_reap_through_pid(pid_t pid) {
 
 }  // namespace
 
+bool child_running(pid_t pid) {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0;
+}
+
 ExitStatus exit_status_from_siginfo(const siginfo_t& info) {
     if (info.si_code == CLD_EXITED) return ExitStatus::exited(info.si_status);
     return ExitStatus::signaled(info.si_status);  // CLD_KILLED or CLD_DUMPED

@@ -46,6 +46,10 @@ private:
     UniqueFd pidfd_;  // empty when made with a pid alone
 };
 
+// True while `pid`, a child of this process, runs; an ended child is left for
+// its owner to reap (WNOWAIT).
+bool child_running(pid_t pid);
+
 // waitid(P_PIDFD) on `pidfd`, retried on EINTR: 0, or -1 with errno set.
 int wait_for_pidfd(int pidfd, siginfo_t& info, int options);
 
