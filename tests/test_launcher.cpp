@@ -13,6 +13,7 @@
 #include "task/task_registry.hpp"
 #include "task/typed_task.hpp"
 #include "test_support.hpp"
+#include "test_tasks.hpp"
 
 namespace tvp {
 namespace {
@@ -40,7 +41,8 @@ Task named(std::string name, std::vector<std::string> args = {}) {
 
 class LauncherTest : public testing::LeakCheckedTest, public ::testing::WithParamInterface<Backend> {
 protected:
-    Launcher launcher{GetParam()};
+    // The test-only worker program: it runs the tests' probes as well as the suite's tasks.
+    Launcher launcher{GetParam(), testing::test_worker_program()};
 };
 // Back-ends that run a function in-process or in a fork: thread, fork.
 using FunctionLauncherTest = LauncherTest;
@@ -184,6 +186,23 @@ TEST(Backend, NamesRoundTrip) {
     for (Backend backend : all_backends) EXPECT_EQ(parse_backend(to_string(backend)), backend);
     EXPECT_EQ(parse_backend("fibre"), std::nullopt);
     EXPECT_EQ(all_backends.size(), 7u);
+}
+
+}  // namespace
+}  // namespace tvp
+
+namespace tvp {
+namespace {
+
+// The suite's worker ships only what the scenarios run; the tests' probes live
+// in the test-only worker program.
+TEST(WorkerPrograms, OnlyTheTestWorkerRunsTheTestsProbes) {
+    const Task sleep = named_task(SleepMsTask{.milliseconds = 1});
+    const Launcher suite_worker(Backend::posix_spawn);
+    const Launcher test_worker(Backend::posix_spawn, testing::test_worker_program());
+    EXPECT_EQ(suite_worker.start(sleep)->join(), ExitStatus::exited(exit_unknown_task));
+    EXPECT_EQ(test_worker.start(sleep)->join(), ExitStatus::exited(0));
+    EXPECT_EQ(test_worker.start(named_task(ExitWithTask{.code = 9}))->join(), ExitStatus::exited(9));
 }
 
 }  // namespace

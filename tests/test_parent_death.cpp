@@ -13,6 +13,7 @@
 #include "process/parent_death.hpp"
 #include "task/typed_task.hpp"
 #include "process_tree.hpp"
+#include "test_tasks.hpp"
 #include "os/unique_fd.hpp"
 
 namespace tvp {
@@ -72,7 +73,7 @@ class SpawnedDeathTest : public ParentDeathTest, public ::testing::WithParamInte
 
 TEST_P(SpawnedDeathTest, ASpawnedWorkerEndsWithItsParent) {
     const auto [parent, child] = parent_and_child([] {
-        const Launcher launcher(GetParam());
+        const Launcher launcher(GetParam(), testing::test_worker_program());
         auto worker = launcher.start(named_task(SleepMsTask{.milliseconds = 30000}));
         const pid_t pid = *worker->pid();
         worker.release();  // never joined: the parent is killed first

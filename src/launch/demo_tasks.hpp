@@ -1,6 +1,7 @@
 #pragma once
-// Small tasks and workers with observable effects: the create scenario's idle
-// workers and the tests' probes (a counter in shared memory, an exit code, a signal).
+// Small tasks and workers the scenarios start: the create scenario's idle
+// workers, a no-op, an exit code, a signal. (The tests' own probes are in
+// tests/test_tasks.hpp, run by the test-only worker program tvp_test_worker.)
 #include <cstdint>
 #include <span>
 #include <string>
@@ -20,21 +21,6 @@ public:
     Task spawn_task() const override;
     std::vector<std::string> to_args() const { return {}; }
     static IdleWorker from_args(std::span<const std::string> args);
-};
-
-// Adds one to counter `index` (a std::uint64_t array) of a named shared segment.
-class CounterWorker : public Worker {
-public:
-    static constexpr std::string_view name = "counter_worker";
-    CounterWorker(std::string segment, std::size_t index) : segment_(std::move(segment)), index_(index) {}
-    int run() override;
-    Task spawn_task() const override;
-    std::vector<std::string> to_args() const;
-    static CounterWorker from_args(std::span<const std::string> args);
-
-private:
-    std::string segment_;
-    std::size_t index_;
 };
 
 // noop: does nothing and succeeds.
@@ -60,25 +46,6 @@ struct RaiseSignalTask {
     int signal = 0;
     std::vector<std::string> to_args() const { return {std::to_string(signal)}; }
     static RaiseSignalTask from_args(std::span<const std::string> args);
-    int run() const;
-};
-
-// increment_counter <segment> <index>: adds one to counter `index` (a std::uint64_t array) of a named segment.
-struct IncrementCounterTask {
-    static constexpr std::string_view name = "increment_counter";
-    std::string segment;
-    std::size_t index = 0;
-    std::vector<std::string> to_args() const { return {segment, std::to_string(index)}; }
-    static IncrementCounterTask from_args(std::span<const std::string> args);
-    int run() const;
-};
-
-// sleep_ms <milliseconds>
-struct SleepMsTask {
-    static constexpr std::string_view name = "sleep_ms";
-    unsigned milliseconds = 0;
-    std::vector<std::string> to_args() const { return {std::to_string(milliseconds)}; }
-    static SleepMsTask from_args(std::span<const std::string> args);
     int run() const;
 };
 

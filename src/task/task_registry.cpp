@@ -6,12 +6,25 @@
 
 #include <exception>
 #include <string>
+#include <vector>
 
 namespace tvp {
+
+namespace {
+std::vector<std::span<const NamedTask>>& added_tasks() {
+    static std::vector<std::span<const NamedTask>> lists;
+    return lists;
+}
+}  // namespace
+
+void add_tasks(std::span<const NamedTask> tasks) { added_tasks().push_back(tasks); }
 
 TaskFunction find_task(std::string_view name) {
     for (const NamedTask& task : builtin_tasks())
         if (task.name == name) return task.function;
+    for (std::span<const NamedTask> list : added_tasks())
+        for (const NamedTask& task : list)
+            if (task.name == name) return task.function;
     return nullptr;
 }
 

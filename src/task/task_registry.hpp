@@ -25,6 +25,9 @@ struct NamedTask {
 
 // Built-in tasks (builtin_tasks.cpp).
 std::span<const NamedTask> builtin_tasks();
+// Makes more tasks findable by name, after the built-in ones (a test-only
+// worker program's); not thread-safe: call it before any task starts.
+void add_tasks(std::span<const NamedTask> tasks);
 
 // The task with this name, or nullptr.
 TaskFunction find_task(std::string_view name);
