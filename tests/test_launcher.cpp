@@ -185,7 +185,11 @@ INSTANTIATE_TEST_SUITE_P(Spawned, SpawnFailureTest, ::testing::ValuesIn(spawned_
 TEST(Backend, NamesRoundTrip) {
     for (Backend backend : all_backends) EXPECT_EQ(parse_backend(to_string(backend)), backend);
     EXPECT_EQ(parse_backend("fibre"), std::nullopt);
-    EXPECT_EQ(all_backends.size(), 7u);
+    // The lists derived from the table: every back-end once, thread the one in-process one.
+    EXPECT_EQ(all_backends.size(), backend_table.size());
+    EXPECT_EQ(process_backends.size() + 1, all_backends.size());
+    EXPECT_TRUE(shares_address_space(Backend::thread));
+    EXPECT_EQ(default_backends.size() + optional_backends.size(), all_backends.size());
 }
 
 }  // namespace
