@@ -9,33 +9,27 @@ with --sumsq_n=100000000 --benchmark_filter='pingpong/.*bytes:(8|65536)/|sumsq',
 --benchmark_repetitions=2 --benchmark_min_time=0.01, merged as scripts/suite merges them (repetitions only).
 """
 import argparse
-import importlib.machinery
-import importlib.util
 import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import unittest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import mpi_report  # noqa: E402
-import results_lib as rl  # noqa: E402
+import tvp_path  # noqa: E402  (scripts/ on sys.path, as the commands have it)
+from tvp import mpi_report  # noqa: E402
+from tvp import results_lib as rl  # noqa: E402
 from build_dir import BUILD_DIR  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "mpi-functional.json"
 
 
 def load_script(name):
-    loader = importlib.machinery.SourceFileLoader(name, str(ROOT / "scripts" / name))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+    """The code of the command scripts/<name> (the module tvp/<name>.py), loaded anew."""
+    return tvp_path.fresh(name)
 
 
 def fixture_rows(name_start):

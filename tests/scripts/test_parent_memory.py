@@ -1,20 +1,18 @@
-"""Unit tests of scripts/parent_memory.py (fork's cost against the parent's
+"""Unit tests of scripts/tvp/parent_memory.py (fork's cost against the parent's
 size, fitted by least squares) and of the report's parent-memory and
 copy-on-write sections, on results written here."""
-import importlib.machinery
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import parent_memory as pm  # noqa: E402
-import results_lib as rl  # noqa: E402
+import tvp_path  # noqa: E402,F401  (scripts/ on sys.path, as the commands have it)
+from build_dir import BUILD_DIR  # noqa: E402
+from tvp import parent_memory as pm  # noqa: E402
+from tvp import results_lib as rl  # noqa: E402
 
 
 def repetitions(name, values, unit="us", **counters):
@@ -145,10 +143,9 @@ class ReportSectionsTest(unittest.TestCase):
 
 class SuiteTest(unittest.TestCase):
     def test_the_suite_runs_the_copy_on_write_scenario(self):
-        loader = importlib.machinery.SourceFileLoader("suite", str(ROOT / "scripts" / "suite"))
-        suite = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
-        loader.exec_module(suite)
-        self.assertEqual(suite.SCENARIOS.get("cow"), "^cow/")
+        from tvp import suite
+        scenarios = {row.name: row for row in suite.bench_scenarios(BUILD_DIR / "bench")}
+        self.assertEqual((scenarios["cow"].program, scenarios["cow"].filter), ("bench", "^cow/"))
 
 
 if __name__ == "__main__":

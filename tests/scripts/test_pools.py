@@ -1,13 +1,12 @@
-"""Unit tests of scripts/pools.py: which task size a pool reaches 90% of the
+"""Unit tests of scripts/tvp/pools.py: which task size a pool reaches 90% of the
 ideal from, and the report's pool section, on small made-up medians. Run by
 test_scripts.py (ctest's result_scripts)."""
-import sys
 import unittest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import pools  # noqa: E402
+import tvp_path  # noqa: E402,F401  (scripts/ on sys.path, as the commands have it)
+from tvp import pools  # noqa: E402
 
 N = 10_000_000
 

@@ -5,15 +5,14 @@ functions on small made-up inputs, no script run. test_scripts.py runs them too
 import json
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import crossover  # noqa: E402
-import results_lib as rl  # noqa: E402
+import tvp_path  # noqa: E402,F401  (scripts/ on sys.path, as the commands have it)
+from tvp import crossover  # noqa: E402
+from tvp import results_lib as rl  # noqa: E402
 
 
 class ParseNameTest(unittest.TestCase):
@@ -180,11 +179,7 @@ class CsvTest(unittest.TestCase):
 
     def test_the_suite_writes_both_files(self):
         import csv
-        import importlib.machinery
-        import importlib.util
-        loader = importlib.machinery.SourceFileLoader("suite", str(ROOT / "scripts" / "suite"))
-        suite = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
-        loader.exec_module(suite)
+        from tvp import suite
         scratch = Path(tempfile.mkdtemp(prefix="tvp-csv-"))
         self.addCleanup(shutil.rmtree, scratch, ignore_errors=True)
         suite.write_csv(self.DATA, scratch / "out")

@@ -1,7 +1,5 @@
 """Tests of the result scripts (compare, regress, suite, table, report, plots) on
 the fixtures in tests/fixtures and on small results files written here."""
-import importlib.machinery
-import importlib.util
 import json
 import os
 import re
@@ -17,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 SCRIPTS = ROOT / "scripts"
-sys.path.insert(0, str(SCRIPTS))
-import results_lib as rl  # noqa: E402
+import tvp_path  # noqa: E402  (scripts/ on sys.path, as the commands have it)
+from tvp import results_lib as rl  # noqa: E402
 from build_dir import BUILD_DIR  # noqa: E402
 # The unit tests of results_lib and crossover, run by the same ctest entry (result_scripts).
 from test_results_lib import (CrossoverTest, CsvTest, NewestRunTest, ParseNameTest,  # noqa: E402,F401
@@ -46,12 +44,8 @@ def run(script, *args, timeout=120):
 
 
 def load_script(name):
-    """A script without the .py suffix, imported as a module."""
-    loader = importlib.machinery.SourceFileLoader(name.replace("-", "_"), str(SCRIPTS / name))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+    """The code of the command scripts/<name> (the module tvp/<name>.py), loaded anew."""
+    return tvp_path.fresh(name)
 
 
 def repetitions(name, values, unit="us", **counters):
@@ -556,7 +550,7 @@ class MachineCheckTest(ScratchTest):
         return proc, sys_root
 
     def check(self, proc, sys_root, busy_ticks=0):
-        import machine_check
+        from tvp import machine_check
 
         def wait(seconds):  # the other process runs meanwhile
             stat = proc / "4242" / "stat"
@@ -746,11 +740,14 @@ class TableTest(ScratchTest):
         self.assertIn("the data cannot decide: the start cost is not clearly above 0", table)
         self.assertNotRegex(table, r"start cost -|n ≈ -|n ≈ 0\.0e\+00")
 
-    def test_results_without_its_benchmarks_write_nothing(self):
+    def test_results_without_a_measured_benchmark_write_nothing(self):
+        """Any other results file gets a table (tests/scripts/test_any_results.py); one where every benchmark
+        errored has nothing to show."""
         out = self.scratch / "TABLE.md"
         out.write_text("the committed table\n")
-        result = run("table", FIXTURES / "unrelated.json", "--out", out)
-        self.assert_one_line_exit_2(result, "holds none of the table's benchmarks: nothing written")
+        result = run("table", self.results("errored.json", [errored("create/thread/workers:4/parent_mib:0")]),
+                     "--out", out)
+        self.assert_one_line_exit_2(result, "holds no measured benchmark")
         self.assertEqual(out.read_text(), "the committed table\n")
 
     def test_unusable_input_or_output_exits_2_with_one_line(self):
@@ -832,8 +829,8 @@ class ReportTest(ScratchTest):
         unit = self.results("unit.json", repetitions("create/thread/workers:4/parent_mib:0", SPREAD, unit="days"))
         for args, message in [([FIXTURES / "suite-quick.json", "--out", blocker / "r.md"], "cannot create"),
                               ([unit], "unknown time_unit 'days'"), ([FIXTURES / "missing.json"], "no such file"),
-                              ([FIXTURES / "unrelated.json", "--out", self.scratch / "r.md"],
-                               "holds none of the report's benchmarks")]:
+                              ([self.results("errored.json", [errored("pipe/fork/pipe/bytes:8/cpus:cross/latency")]),
+                                "--out", self.scratch / "r.md"], "holds no measured benchmark")]:
             with self.subTest(args=args):
                 self.assert_one_line_exit_2(run("report", *args), message)
         self.assertFalse((self.scratch / "r.md").exists())
@@ -1100,8 +1097,8 @@ class PlotsTest(ScratchTest):
         for args, message in [([FIXTURES / "suite-quick.json", "--out-dir", blocker / "plots"], "cannot create"),
                               ([FIXTURES / "suite-quick.json", "--out-dir", blocker], "not a folder"),
                               ([unit, "--out-dir", self.scratch / "plots"], "unknown time_unit 'weeks'"),
-                              ([self.results("other.json", repetitions("isolation/fork/workers:4", SPREAD)),
-                                "--out-dir", self.scratch / "plots"], "holds none of the plotted benchmarks")]:
+                              ([self.results("errored.json", [errored("isolation/fork/workers:4")]),
+                                "--out-dir", self.scratch / "plots"], "holds no measured benchmark")]:
             with self.subTest(args=args):
                 self.assert_one_line_exit_2(run("plots", *args), message)
         self.assertFalse((self.scratch / "plots").exists())

@@ -15,11 +15,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_scripts import BUILD_DIR, SCRIPTS, ScratchTest, run  # noqa: E402
 
-# A stand-in for bench: lists one benchmark; a run then does what FAKE_BENCH says: "hang" (with a child,
-# both ignoring SIGTERM, their pids in FAKE_BENCH_PIDS) or "write" (FAKE_BENCH_BYTES of valid results; where
-# they do not fit, exit 1, or exit 0 as Google Benchmark does with FAKE_BENCH_EXIT_0).
+# A stand-in for bench: lists two scenarios (--list-scenarios, as bench prints its table) and one benchmark;
+# a run then does what FAKE_BENCH says: "hang" (with a child, both ignoring SIGTERM, their pids in
+# FAKE_BENCH_PIDS) or "write" (FAKE_BENCH_BYTES of valid results; where they do not fit, exit 1, or exit 0 as
+# Google Benchmark does with FAKE_BENCH_EXIT_0).
 FAKE_BENCH = """#!/usr/bin/python3
 import json, os, signal, subprocess, sys, time
+if sys.argv[1:] == ["--list-scenarios"]:
+    print("sumsq_kernel\\tbench\\t^sumsq_kernel/\\t\\tthe sum of squares on one core")
+    print("ipc_baseline\\tbench\\t^ipc_baseline/\\t\\tthe floor under every mechanism")
+    sys.exit(0)
 flags = dict(arg.split("=", 1) for arg in sys.argv[1:] if "=" in arg)
 if flags.get("--benchmark_list_tests") == "true":
     print("sumsq_kernel/naive/n:1")

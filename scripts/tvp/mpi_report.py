@@ -17,7 +17,7 @@ results file, and the report's section for them (scripts/report).
 MPI rows are found whatever the rank count of the run (`ranks:N` in the
 ping-pong's name); where a run holds several, the smallest is shown.
 """
-import results_lib as rl
+from . import results_lib as rl
 
 TARGET_RATIO = 1.2
 TRANSPORTS = {"vader": "shared memory (btl vader)", "tcp": "TCP (btl tcp)"}

@@ -10,7 +10,7 @@ points (efficiency against log10 of the size) crosses 90%.
 """
 import math
 
-import results_lib as rl
+from . import results_lib as rl
 
 THRESHOLD = 0.9
 SCENARIOS = ("pool", "python_pool")

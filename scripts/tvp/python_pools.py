@@ -8,7 +8,7 @@ against the closed form, with `efficiency` = (the sum over n in this process /
 workers) / the pool's time.
 
 scripts/python_reference calls measure() with its row writer; run alone, this
-prints the figures (usage: scripts/python_pools.py [--quick]).
+prints the figures (usage: scripts/tvp/python_pools.py [--quick]).
 """
 import multiprocessing
 import multiprocessing.pool

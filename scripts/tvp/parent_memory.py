@@ -14,7 +14,7 @@ what each GiB of the parent adds.
 import math
 from dataclasses import dataclass
 
-import results_lib as rl
+from . import results_lib as rl
 
 CONFIDENCE = 0.95
 BACKEND_ORDER = ["thread", "fork", "posix_spawn"]  # the suite's order; other back-ends after, by name

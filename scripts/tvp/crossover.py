@@ -18,7 +18,7 @@ rather than print an impossible number.
 import random
 import statistics
 
-import results_lib as rl
+from . import results_lib as rl
 
 THRESHOLD = 0.9
 RESAMPLES = 1000

@@ -1,0 +1,7 @@
+"""The suite's Python: the results library and the code of every command in scripts/ (each command there is a
+thin wrapper around one module here: scripts/report runs tvp.report.main, and so on).
+
+results_lib reads results files (names, medians, provenance); scenarios says, per scenario, which report
+sections, table rows and plots show it; crossover, pools, parent_memory and mpi_report compute what those show;
+suite_jobs and machine_check serve scripts/suite; python_pools serves scripts/python_reference.
+"""
