@@ -14,7 +14,7 @@
 
 namespace tvp::bench {
 
-// The one grammar of benchmark names, which scripts/results_lib.py parses back:
+// The one grammar of benchmark names, which scripts/tvp/results_lib.py parses back:
 // "scenario/variant" (the variant is a back-end or a baseline's name), then
 // parts joined by '/': parameters "key:value", or bare words (a mechanism,
 // "latency"). Every scenario builds its names here, e.g.

@@ -412,7 +412,7 @@ def render(data, path, headline=False):
          "isolare parti del programma", isolation, None),
     ]
     assert tuple(row[0] for row in keyed) == ROWS
-    rows = [(feature, thread, process, cells, missing(key, found), python_cell)
+    rows = [(key, feature, thread, process, cells, missing(key, found), python_cell)
             for key, feature, thread, process, cells, python_cell in keyed]
     others = scenarios.unknown(found)
     if headline:
@@ -436,7 +436,7 @@ def render(data, path, headline=False):
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
-    for feature, chapter_thread, chapter_process, cells, absent, python_cell in rows:
+    for _, feature, chapter_thread, chapter_process, cells, absent, python_cell in rows:
         measured = ([absent] + [""] * (len(backends) - 1) if cells is None
                     else [cells.get(b) or "—" for b in backends])
         lines.append(f"| {feature} | {chapter_thread} | {chapter_process} | " + " | ".join(measured) +
@@ -456,21 +456,81 @@ def render(data, path, headline=False):
 CITATION = re.compile(r"\s*\[\d+\](,\[\d+\])*")
 
 
+# The headline keeps, in each row, one worker count and one class of mechanism
+# (a blocking wait or a spinning one), and names them in the row; a cell the
+# full table measured otherwise is "—" here (TABLE.md has it). Each entry:
+# (row key, the row's name, a choice per cell: (backend, the cell's parts) -> text or None).
+def _strip(pattern):
+    return lambda text: re.sub(pattern, "", text)
+
+
+def _part(matching, shown=lambda text: text):
+    """The first part that matches `matching`, as `shown` makes it."""
+    def choose(backend, parts):
+        found = next((part for part in parts if re.search(matching, part)), None)
+        return shown(found) if found else None
+    return choose
+
+
+def _python_pair(matching, shown):
+    """Python's threads and processes side by side: the chapter's pair."""
+    def choose(backend, parts):
+        if backend != "python":
+            return None
+        found = [shown(part) for part in parts if re.search(matching, part)]
+        return "; ".join(found) or None
+    return choose
+
+
+def _either(*choices):
+    def choose(backend, parts):
+        for choice in choices:
+            text = choice(backend, parts)
+            if text:
+                return text
+        return None
+    return choose
+
+
+HEADLINE_ROWS = {
+    "creation": [("Overhead di creazione (4 workers, parent 0 MiB, µs per worker)",
+                  _either(_python_pair(r"per (thread|fork process)$", lambda text: text),
+                          _part(r"per (thread|process)$")))],
+    "pool": [("Overhead di creazione, evitato: a pool (one empty task to 1 worker through a pipe, round trip)",
+              _part(r", pipe: ", _strip(r"^.*, pipe: ")))],
+    "communication": [
+        ("Comunicazione, blocking wait (8 B round trip, 2 CPUs)",
+         _either(_python_pair(r"^multiprocessing\.Queue", lambda text: text),
+                 _part(r"^(mutex\+condvar queue|pipe): "))),
+        ("Comunicazione, spinning wait (8 B round trip, 2 CPUs)",
+         _part(r"^(spsc queue \(spin\)|shm ring \(spin\)|shared memory): ", _strip(r" \(spin\)"))),
+    ],
+    # The chapter's case, 4 workers; a file without it, on 2.
+    "parallelism": [[(f"Parallelismo (speedup on {count} workers{case})",
+                      _either(_python_pair(rf"^(threads|processes) .* on {count}\b", _strip(rf" on {count}\b[^(]*")),
+                              _part(rf" on {count}( workers| ranks)?(\s|$|\()",
+                                    _strip(rf" on {count}( workers| ranks)?"))))
+                     for count, case in [(4, ", the chapter's case"), (2, "")]]],
+}
+
+
 def compact(rows, backends, path, data):
     """The README's headline: the chapter's rows, one figure per cell (the
-    first of the full table's, without its citation), and a link to the full
-    table, where every figure names its benchmark."""
+    first of the full table's, without its citation, or the one HEADLINE_ROWS
+    picks so that a row holds one worker count and one class of mechanism),
+    and a link to the full table, where every figure names its benchmark."""
     header = ["The chapter's claim (Thread · Processi)", *backends, "Python"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for feature, chapter_thread, chapter_process, cells, _, python_cell in rows:
+    for key, feature, chapter_thread, chapter_process, cells, _, python_cell in rows:
         if cells is None:
             continue
 
+        def parts_of(text):
+            return [CITATION.sub("", part).strip() for part in (text or "").split("<br>") if part.strip()]
+
         def first(text):
-            parts = [CITATION.sub("", part).strip() for part in (text or "—").split("<br>")]
-            if feature.startswith("Parallelismo") and len(parts) == 2 and parts[0].startswith("threads"):
-                return f"{parts[0]}; {parts[1]}"  # the chapter's claim is the pair: threads vs processes
-            text = parts[0] or "—"
+            parts = parts_of(text)
+            text = parts[0] if parts else "—"
             if feature.startswith("Risultato"):
                 # The exact 24-digit sum says nothing a reader can compare at a glance; its error does.
                 if text.endswith(", exact"):
@@ -485,12 +545,25 @@ def compact(rows, backends, path, data):
             return text.split(" (")[0]
 
         chapter = " · ".join(words(w) for w in (chapter_thread, chapter_process) if w != "—")
+        if key in HEADLINE_ROWS:
+            # A row is one (name, choice), or a list of them to try in turn: the first that shows a figure.
+            for candidates in HEADLINE_ROWS[key]:
+                for name, choose in candidates if isinstance(candidates, list) else [candidates]:
+                    shown = [choose(b, parts_of(cells.get(b))) or "—" for b in backends]
+                    shown.append(choose("python", parts_of(python_cell)) or "—")
+                    if any(text != "—" for text in shown):
+                        break
+                title, _, detail = name.partition(" (")
+                claim = f"{title}: {chapter} ({detail}" if detail else f"{title}: {chapter}"
+                lines.append(f"| {claim} | " + " | ".join(shown) + " |")
+            continue
         claim = f"{feature.split(' (')[0]}: {chapter}"
         lines.append(f"| {claim} | " + " | ".join(first(cells.get(b)) for b in backends) +
                      f" | {first(python_cell)} |")
     lines += ["", f"From `{path.name}` ({rl.machine_title(data)}; {rl.revision(data)}); medians of the "
-              "repetitions; † a noisy figure (CV > 10%). The full table, with a second figure per cell and the "
-              "benchmark behind every number: [results/TABLE.md](results/TABLE.md)."]
+              "repetitions; † a noisy figure (CV > 10%). Each row names the worker count and the kind of wait "
+              "its cells share; a cell measured otherwise is — here. The full table, with a second figure per "
+              "cell and the benchmark behind every number: [results/TABLE.md](results/TABLE.md)."]
     return "\n".join(lines) + "\n"
 
 

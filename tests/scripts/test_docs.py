@@ -57,6 +57,41 @@ class DriftTest(ScratchTest):
                          "paste its output between the headline markers")
 
 
+class HeadlineRowsTest(unittest.TestCase):
+    """Each headline row holds one worker count and one kind of wait, and says which."""
+
+    def rows(self):
+        block = headline_block(README.read_text())
+        return {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1:] for line in block.splitlines()
+                if line.startswith("| ") and not line.startswith("| The chapter")}
+
+    def row(self, start):
+        found = [cells for claim, cells in self.rows().items() if claim.startswith(start)]
+        self.assertEqual(len(found), 1, f"one row starting {start!r}: {list(self.rows())}")
+        return " | ".join(found[0])
+
+    def test_communication_keeps_blocking_and_spinning_waits_apart(self):
+        blocking = self.row("Comunicazione, blocking wait")
+        spinning = self.row("Comunicazione, spinning wait")
+        self.assertIn("pipe: 31.1 µs", blocking)
+        self.assertNotRegex(blocking, r"shm ring|spsc|shared memory")
+        self.assertIn("shm ring: 210 ns", spinning)
+        self.assertIn("shared memory: 331 ns", spinning)  # MPI's vader polls: it is a spinning wait
+        self.assertNotRegex(spinning, r"pipe:|mutex|Queue")
+
+    def test_parallelism_is_on_the_chapters_four_workers_only(self):
+        claim = [claim for claim in self.rows() if claim.startswith("Parallelismo")][0]
+        self.assertIn("(speedup on 4 workers, the chapter's case)", claim)
+        cells = self.row("Parallelismo")
+        self.assertNotRegex(cells, r"on \d|ranks")
+        self.assertIn("1.67×", cells)  # thread, sumsq/thread/workers:4/n:100000000
+
+    def test_creation_is_on_four_workers_only(self):
+        cells = self.row("Overhead di creazione: Basso")
+        self.assertIn("19.9 µs per thread", cells)
+        self.assertNotRegex(cells, r"1 worker|mpirun|512 MiB")
+
+
 class ReadmeTest(unittest.TestCase):
     def test_the_readme_is_at_most_250_lines(self):
         lines = len(README.read_text().splitlines())

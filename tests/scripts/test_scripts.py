@@ -647,7 +647,7 @@ class TableTest(ScratchTest):
         out = self.scratch / "HEADLINE.md"
         self.assertEqual(run("table", FIXTURES / "suite-quick.json", "--headline", "--out", out).returncode, 0)
         headline = out.read_text()
-        self.assertIn("| Overhead di creazione: Basso · Alto |", headline)
+        self.assertIn("| Overhead di creazione: Basso · Alto (4 workers, parent 0 MiB, µs per worker) |", headline)
         self.assertNotIn("<br>", headline)
         self.assertIsNone(re.search(r"\[\d+\]", headline), headline)
         self.assertIn("(results/TABLE.md)", headline)
@@ -655,7 +655,7 @@ class TableTest(ScratchTest):
         before = (ROOT / "results" / "TABLE.md").read_text()
         printed = run("table", FIXTURES / "suite-quick.json", "--headline")
         self.assertEqual(printed.returncode, 0, printed.stderr)
-        self.assertIn("| Overhead di creazione: Basso · Alto |", printed.stdout)
+        self.assertIn("| Overhead di creazione: Basso · Alto (4 workers, parent 0 MiB, µs per worker) |", printed.stdout)
         self.assertEqual((ROOT / "results" / "TABLE.md").read_text(), before)
 
     def test_the_new_back_ends_get_a_column_where_the_results_have_them(self):
