@@ -61,8 +61,7 @@ std::optional<std::string> output_path_problem(std::string_view text) {
     if (fs::is_directory(path, error)) return fmt::format("--benchmark_out: '{}' is a directory", text);
     if (fs::exists(path, error)) {
         // A FIFO would block the run until someone reads it, a device would be replaced by the results.
-        if (!fs::is_regular_file(path, error))
-            return fmt::format("--benchmark_out: '{}' is not a regular file", text);
+        if (!fs::is_regular_file(path, error)) return fmt::format("--benchmark_out: '{}' is not a regular file", text);
         if (::access(path.c_str(), W_OK) != 0) return fmt::format("--benchmark_out: '{}' is not writable", text);
         const fs::path folder = fs::canonical(path, error).parent_path();
         if (::access(folder.c_str(), W_OK | X_OK) != 0)

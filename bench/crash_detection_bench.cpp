@@ -25,7 +25,8 @@ void detect_crash(benchmark::State& state, const Launcher& launcher, DetectMetho
         std::vector<std::int64_t> latencies;
         std::uint64_t verified = 0;
         for (auto _ : state) {
-            latencies.push_back(detector.measure_once());  // throws unless the worker died of SIGABRT, seen after its stamp
+            latencies.push_back(
+                detector.measure_once());  // throws unless the worker died of SIGABRT, seen after its stamp
             ++verified;
         }
         report_verified(state, verified);

@@ -69,10 +69,8 @@ void create_workers(benchmark::State& state, const Launcher& launcher, Api api, 
         LoopMeter meter;
         std::uint64_t verified = 0;
         for (auto _ : state) {
-            if (api == Api::function)
-                run_all(launcher, tasks, proof);
-            else
-                start_and_join_idle_workers(launcher, workers);
+            if (api == Api::function) run_all(launcher, tasks, proof);
+            else start_and_join_idle_workers(launcher, workers);
             ++verified;  // every worker ran its task (else run_all or the join threw)
         }
         report_per_worker(state, meter, workers);
@@ -140,8 +138,7 @@ void raw_fork(benchmark::State& state, unsigned workers, std::size_t parent_mib)
     });
 }
 
-void raw_posix_spawn(benchmark::State& state, unsigned workers, std::size_t parent_mib,
-                     std::filesystem::path program) {
+void raw_posix_spawn(benchmark::State& state, unsigned workers, std::size_t parent_mib, std::filesystem::path program) {
     std::string path = program.string();
     char* argv[] = {path.data(), nullptr};
     raw_start_loop(state, workers, parent_mib, [&] {

@@ -53,8 +53,8 @@ void register_create_split_benchmarks(const SuiteOptions& options) {
     for (std::size_t mib : split_parent_mib)
         for (Backend backend : options.backends(all_backends))
             benchmark::RegisterBenchmark(
-                BenchmarkName("create_split", to_string(backend)).param("parent_mib", mib).str().c_str(),
-                create_split, options.launcher(backend), mib)
+                BenchmarkName("create_split", to_string(backend)).param("parent_mib", mib).str().c_str(), create_split,
+                options.launcher(backend), mib)
                 ->Iterations(split_samples(mib))
                 ->UseRealTime()
                 ->Unit(benchmark::kMicrosecond);

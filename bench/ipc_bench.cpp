@@ -99,8 +99,7 @@ void expect_ack(Endpoint& endpoint, std::uint64_t count) {
                                  std::to_string(count) + " were sent");
 }
 
-void measure_throughput(benchmark::State& state, PeerSession& session, std::size_t payload_bytes,
-                        std::uint64_t batch) {
+void measure_throughput(benchmark::State& state, PeerSession& session, std::size_t payload_bytes, std::uint64_t batch) {
     MessageWriter writer(payload_bytes);
     std::uint64_t sequence = 0;
     auto send_batch = [&] {
@@ -129,13 +128,14 @@ void ipc_benchmark(benchmark::State& state, IpcCase ipc_case, std::filesystem::p
                                   .payload_bytes = ipc_case.payload_bytes,
                                   .ack_every = batch,
                                   .cpu = peer_cpu(ipc_case.placement)};
-        PeerSession session({.backend = ipc_case.backend, .mechanism = ipc_case.mechanism, .wait = ipc_case.wait,
-                             .peer = options, .worker_executable = worker_executable});
+        PeerSession session({.backend = ipc_case.backend,
+                             .mechanism = ipc_case.mechanism,
+                             .wait = ipc_case.wait,
+                             .peer = options,
+                             .worker_executable = worker_executable});
         const double cpu_before = process_and_children_cpu_seconds();
-        if (ipc_case.mode == Mode::latency)
-            measure_latency(state, session, ipc_case.payload_bytes);
-        else
-            measure_throughput(state, session, ipc_case.payload_bytes, batch);
+        if (ipc_case.mode == Mode::latency) measure_latency(state, session, ipc_case.payload_bytes);
+        else measure_throughput(state, session, ipc_case.payload_bytes, batch);
         session.finish();  // the peer is reaped now, so its CPU time is counted below
         const double messages = static_cast<double>(state.iterations()) *
                                 (ipc_case.mode == Mode::latency ? 2.0 : static_cast<double>(batch));
@@ -217,14 +217,13 @@ std::size_t posix_mq_message_limit() {
 void register_case(const IpcCase& ipc_case, const SuiteOptions& options) {
     static const std::size_t mq_limit = posix_mq_message_limit();
     if (ipc_case.mechanism == Mechanism::posix_mq && ipc_case.payload_bytes + sizeof(MessageHeader) > mq_limit) return;
-    auto* registered = benchmark::RegisterBenchmark(case_name(ipc_case).c_str(), ipc_benchmark, ipc_case,
-                                                    options.worker_executable)
-                           ->UseRealTime()
-                           ->Unit(benchmark::kMicrosecond);
+    auto* registered =
+        benchmark::RegisterBenchmark(case_name(ipc_case).c_str(), ipc_benchmark, ipc_case, options.worker_executable)
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond);
     if (ipc_case.mode == Mode::latency)
         registered->Iterations(static_cast<benchmark::IterationCount>(options.round_trips));
-    else
-        registered->MinTime(ipc_min_time);
+    else registered->MinTime(ipc_min_time);
 }
 
 }  // namespace
@@ -252,28 +251,26 @@ void register_ipc_benchmarks(const SuiteOptions& options) {
                 }
 
     for (Placement placement : placements)
-        benchmark::RegisterBenchmark(
-            BenchmarkName("ipc_baseline", "thread")
-                .word("atomic_pingpong")
-                .param("bytes", sizeof(std::uint64_t))
-                .param("cpus", to_string(placement))
-                .word("latency")
-                .str()
-                .c_str(),
-            atomic_pingpong, placement)
+        benchmark::RegisterBenchmark(BenchmarkName("ipc_baseline", "thread")
+                                         .word("atomic_pingpong")
+                                         .param("bytes", sizeof(std::uint64_t))
+                                         .param("cpus", to_string(placement))
+                                         .word("latency")
+                                         .str()
+                                         .c_str(),
+                                     atomic_pingpong, placement)
             ->UseRealTime()
             ->Unit(benchmark::kMicrosecond)
             ->MinTime(ipc_min_time);
     for (std::size_t bytes : message_sizes)
-        benchmark::RegisterBenchmark(
-            BenchmarkName("ipc_baseline", "thread")
-                .word("memcpy")
-                .param("bytes", bytes)
-                .param("cpus", to_string(Placement::any))
-                .word("throughput")
-                .str()
-                .c_str(),
-            memcpy_bandwidth, bytes)
+        benchmark::RegisterBenchmark(BenchmarkName("ipc_baseline", "thread")
+                                         .word("memcpy")
+                                         .param("bytes", bytes)
+                                         .param("cpus", to_string(Placement::any))
+                                         .word("throughput")
+                                         .str()
+                                         .c_str(),
+                                     memcpy_bandwidth, bytes)
             ->Unit(benchmark::kMicrosecond)
             ->MinTime(ipc_min_time);
 }

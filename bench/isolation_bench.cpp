@@ -45,8 +45,8 @@ void register_isolation_benchmarks(const SuiteOptions& options) {
     constexpr unsigned isolation_workers = 4;
     for (Backend backend : options.backends(all_backends))
         benchmark::RegisterBenchmark(
-            BenchmarkName("isolation", to_string(backend)).param("workers", isolation_workers).str().c_str(),
-            isolation, options.launcher(backend), isolation_workers)
+            BenchmarkName("isolation", to_string(backend)).param("workers", isolation_workers).str().c_str(), isolation,
+            options.launcher(backend), isolation_workers)
             ->UseRealTime()
             ->Unit(benchmark::kMillisecond);
     register_crash_detection_benchmarks(options);

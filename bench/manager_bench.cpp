@@ -52,8 +52,8 @@ std::unique_ptr<Store> make_store(StoreKind kind, const Launcher& launcher, unsi
 // 1 for a run whose verification checked all its `appends` list entries.
 std::uint64_t verified_run(std::uint64_t checked, std::uint64_t appends) {
     if (checked != appends)
-        throw std::logic_error("the verification checked " + std::to_string(checked) + " of " + std::to_string(appends) +
-                               " list entries");
+        throw std::logic_error("the verification checked " + std::to_string(checked) + " of " +
+                               std::to_string(appends) + " list entries");
     return 1;
 }
 

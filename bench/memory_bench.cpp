@@ -40,21 +40,20 @@ void register_memory_benchmarks(const SuiteOptions& options) {
     for (unsigned workers : {1u, 16u, 64u})
         for (Backend backend : options.backends(default_backends))
             benchmark::RegisterBenchmark(
-                BenchmarkName("memory", to_string(backend)).param("workers", workers).str().c_str(),
-                memory_per_worker, options.launcher(backend), workers, std::size_t{0})
+                BenchmarkName("memory", to_string(backend)).param("workers", workers).str().c_str(), memory_per_worker,
+                options.launcher(backend), workers, std::size_t{0})
                 ->UseRealTime()
                 ->Unit(benchmark::kMillisecond);
     // Writing the parent's 64 MiB: copy-on-write at work for fork, nothing new for threads.
     constexpr std::size_t write_mib = 64;
     for (unsigned workers : {1u, 16u})
         for (Backend backend : {Backend::thread, Backend::fork})
-            benchmark::RegisterBenchmark(
-                BenchmarkName("memory", to_string(backend))
-                    .param("workers", workers)
-                    .param("write_mib", write_mib)
-                    .str()
-                    .c_str(),
-                memory_per_worker, options.launcher(backend), workers, write_mib)
+            benchmark::RegisterBenchmark(BenchmarkName("memory", to_string(backend))
+                                             .param("workers", workers)
+                                             .param("write_mib", write_mib)
+                                             .str()
+                                             .c_str(),
+                                         memory_per_worker, options.launcher(backend), workers, write_mib)
                 ->UseRealTime()
                 ->Unit(benchmark::kMillisecond);
 }

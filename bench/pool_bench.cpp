@@ -123,8 +123,7 @@ void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, s
     LoopMeter meter;
     std::uint64_t verified = 0;
     for (auto _ : state) {
-        if (const uint128 got = run(); got != expected)
-            throw std::runtime_error(wrong_sum(n, got));
+        if (const uint128 got = run(); got != expected) throw std::runtime_error(wrong_sum(n, got));
         ++verified;
     }
     const double seconds = meter.finish(state);
@@ -176,17 +175,20 @@ void register_pool_benchmarks(const SuiteOptions& options) {
         if (std::ranges::find(pool_backends, backend) != std::end(pool_backends)) backends.push_back(backend);
     for (Backend backend : backends)
         for (Feed feed : feeds)
-            benchmark::RegisterBenchmark(
-                pool_name(backend, feed, 1).param("cpus", to_string(Placement::cross)).param("task", "empty").str().c_str(),
-                dispatch_latency, backend, feed, options.worker_executable)
+            benchmark::RegisterBenchmark(pool_name(backend, feed, 1)
+                                             .param("cpus", to_string(Placement::cross))
+                                             .param("task", "empty")
+                                             .str()
+                                             .c_str(),
+                                         dispatch_latency, backend, feed, options.worker_executable)
                 ->UseRealTime()
                 ->Unit(benchmark::kMicrosecond)
                 ->Iterations(static_cast<benchmark::IterationCount>(options.round_trips));
 
-    const std::vector<std::uint64_t> sizes = options.sumsq_n.empty() ? std::vector<std::uint64_t>{default_n}
-                                                                     : options.sumsq_n;
-    const std::vector<unsigned> worker_counts = options.sumsq_workers.empty() ? std::vector<unsigned>{default_workers}
-                                                                              : options.sumsq_workers;
+    const std::vector<std::uint64_t> sizes =
+        options.sumsq_n.empty() ? std::vector<std::uint64_t>{default_n} : options.sumsq_n;
+    const std::vector<unsigned> worker_counts =
+        options.sumsq_workers.empty() ? std::vector<unsigned>{default_workers} : options.sumsq_workers;
     for (std::uint64_t n : sizes)
         for (unsigned workers : worker_counts) {
             std::vector<std::uint64_t> chunks;

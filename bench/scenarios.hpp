@@ -11,7 +11,7 @@
 namespace tvp::bench {
 
 void register_create_benchmarks(const SuiteOptions& options);
-void register_create_split_benchmarks(const SuiteOptions& options);  // called by the above
+void register_create_split_benchmarks(const SuiteOptions& options);     // called by the above
 void register_crash_detection_benchmarks(const SuiteOptions& options);  // called by register_isolation_benchmarks
 void register_sumsq_benchmarks(const SuiteOptions& options);
 void register_ipc_benchmarks(const SuiteOptions& options);
@@ -41,8 +41,8 @@ inline constexpr std::array scenario_table{
              "starting and joining workers, split into its phases", register_create_benchmarks},
     Scenario{"sumsq_kernel", "bench", "^sumsq_kernel/", "", "the sum of squares on one core, naive and fast", nullptr},
     Scenario{"sumsq", "bench", "^sumsq/", "", "the chapter's sum of squares on W workers", register_sumsq_benchmarks},
-    Scenario{"ipc_baseline", "bench", "^ipc_baseline/", "", "the floor under every mechanism: an atomic ping-pong and memcpy",
-             nullptr},
+    Scenario{"ipc_baseline", "bench", "^ipc_baseline/", "",
+             "the floor under every mechanism: an atomic ping-pong and memcpy", nullptr},
     // The IPC scenarios keep their own short minimum time: --quick narrows them to two sizes on two CPUs.
     Scenario{"queue", "bench", "^queue/", "^queue/.*/bytes:(8|65536)/cpus:cross/",
              "the chapter's Queue: round trips and streaming per mechanism and size", register_ipc_benchmarks},

@@ -39,8 +39,7 @@ std::variant<std::vector<Integer>, UsageError> parse_list(std::string_view flag,
 }
 
 std::optional<std::string> check_workers(long long value) {
-    if (value < 1 || value > max_workers)
-        return fmt::format("{} workers: give between 1 and {}", value, max_workers);
+    if (value < 1 || value > max_workers) return fmt::format("{} workers: give between 1 and {}", value, max_workers);
     return std::nullopt;
 }
 
@@ -78,8 +77,8 @@ std::variant<std::vector<Backend>, UsageError> parse_backends(std::string_view t
         const std::string_view part = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
         const std::optional<Backend> backend = parse_backend(part);
         if (!backend) {
-            return UsageError{fmt::format("--backends: unknown back-end '{}' (give some of {})", part,
-                                          backend_names(all_backends))};
+            return UsageError{
+                fmt::format("--backends: unknown back-end '{}' (give some of {})", part, backend_names(all_backends))};
         }
         if (std::find(backends.begin(), backends.end(), *backend) == backends.end()) backends.push_back(*backend);
         if (comma == std::string_view::npos) return backends;
@@ -113,8 +112,8 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
         } else if (auto count = flag_value(arg, "round_trips")) {
             const auto value = parse_integer<long long>(*count);
             if (!value || *value < 1 || static_cast<std::uint64_t>(*value) > max_round_trips)
-                return UsageError{fmt::format("--round_trips: '{}' is not a whole number from 1 to {}", *count,
-                                              max_round_trips)};
+                return UsageError{
+                    fmt::format("--round_trips: '{}' is not a whole number from 1 to {}", *count, max_round_trips)};
             parsed.options.round_trips = static_cast<std::uint64_t>(*value);
         } else if (auto list = flag_value(arg, "n")) {
             auto values = parse_list<std::uint64_t>("n", *list, check_n);
@@ -150,7 +149,8 @@ std::string_view to_string(AddressSpace space) {
 }
 
 void print_backends() {
-    fmt::print("{:<20} {:<14} {:<8} {:<16} {}\n", "back-end", "address space", "default", "raw baseline", "how it starts");
+    fmt::print("{:<20} {:<14} {:<8} {:<16} {}\n", "back-end", "address space", "default", "raw baseline",
+               "how it starts");
     for (const BackendInfo& row : backend_table)
         fmt::print("{:<20} {:<14} {:<8} {:<16} {}\n", row.name, to_string(row.address_space),
                    row.runs_by_default ? "yes" : "no", row.raw_baseline.empty() ? "-" : row.raw_baseline,

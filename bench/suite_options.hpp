@@ -17,11 +17,11 @@ inline constexpr std::uint64_t default_round_trips = 1000;
 inline constexpr std::uint64_t max_round_trips = 1 << 20;
 
 struct SuiteOptions {
-    std::filesystem::path worker_executable;  // empty: tvp_worker next to bench
-    std::vector<std::uint64_t> sumsq_n;       // empty: the default sweep
-    std::vector<unsigned> sumsq_workers;      // empty: the default sweep
+    std::filesystem::path worker_executable;          // empty: tvp_worker next to bench
+    std::vector<std::uint64_t> sumsq_n;               // empty: the default sweep
+    std::vector<unsigned> sumsq_workers;              // empty: the default sweep
     std::uint64_t round_trips = default_round_trips;  // per latency repetition
-    std::vector<Backend> selected_backends;   // --backends; empty: each scenario's defaults
+    std::vector<Backend> selected_backends;           // --backends; empty: each scenario's defaults
 
     // What every scenario starts its workers with: this back-end, the suite's worker program.
     Launcher launcher(Backend backend) const { return Launcher(backend, worker_executable); }

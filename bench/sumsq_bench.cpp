@@ -117,8 +117,9 @@ void kernel_loop(benchmark::State& state, Kernel kernel, std::uint64_t n) {
     state.counters["ns_per_element"] = ns_per_element;
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
     if (ns_per_element < min_plausible_ns_per_element)
-        state.SkipWithError("faster than any loop over n elements can run: the compiler replaced the loop by a "
-                            "closed form, so nothing was measured");
+        state.SkipWithError(
+            "faster than any loop over n elements can run: the compiler replaced the loop by a "
+            "closed form, so nothing was measured");
 }
 
 }  // namespace
@@ -127,8 +128,8 @@ void register_sumsq_benchmarks(const SuiteOptions& options) {
     const std::vector<std::uint64_t> sizes =
         options.sumsq_n.empty() ? std::vector<std::uint64_t>(std::begin(default_n), std::end(default_n))
                                 : options.sumsq_n;
-    const std::vector<unsigned> worker_counts = options.sumsq_workers.empty() ? default_workers()
-                                                                              : options.sumsq_workers;
+    const std::vector<unsigned> worker_counts =
+        options.sumsq_workers.empty() ? default_workers() : options.sumsq_workers;
 
     // With --n or --workers the user asked for those cases alone: no kernel study.
     const bool default_sweep = options.sumsq_n.empty() && options.sumsq_workers.empty();

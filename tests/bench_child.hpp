@@ -18,10 +18,10 @@
 namespace tvp::testing {
 
 struct BenchChild {
-    int exit_code = -1;    // -1 unless it exited
-    int signal = 0;        // the signal that ended it, if one did
+    int exit_code = -1;  // -1 unless it exited
+    int signal = 0;      // the signal that ended it, if one did
     bool timed_out = false;
-    std::string output;    // its stdout (stderr too when asked)
+    std::string output;  // its stdout (stderr too when asked)
 };
 
 // `prepare` runs in the child between fork and exec; it returns false to give
@@ -46,7 +46,8 @@ inline BenchChild run_bench_child(const std::vector<std::string>& arguments, con
     BenchChild result;
     const auto deadline = std::chrono::steady_clock::now() + limit;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             result.timed_out = true;
             ::kill(pid, SIGKILL);

@@ -25,7 +25,8 @@ inline CommandResult run_shell(const std::string& command) {
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) return result;
     std::array<char, 4096> buffer{};
-    while (std::size_t read = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), read);
+    while (std::size_t read = std::fread(buffer.data(), 1, buffer.size(), pipe))
+        result.output.append(buffer.data(), read);
     const int status = ::pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;

@@ -45,8 +45,7 @@ inline std::optional<int> run_in_child(const std::function<int()>& body, std::ch
         int code = 1;
         try {
             code = body();
-        } catch (...) {
-        }
+        } catch (...) {}
         ::_exit(code);
     }
     const bool ended = ended_within(pid, limit);
@@ -65,7 +64,8 @@ inline bool run_all_within(const Launcher& launcher, const std::vector<Task>& ta
     const auto give_up = std::chrono::steady_clock::now() + limit;
     bool all_succeeded = true;
     for (auto& worker : running) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
         if (const auto pid = worker->pid(); pid && !ended_within(*pid, std::max(left, 0ms))) {
             ::kill(*pid, SIGKILL);  // not reaped yet: still ours
             all_succeeded = false;

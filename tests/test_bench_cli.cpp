@@ -62,10 +62,11 @@ bool lists(const std::string& listing, const std::string& name_part) {
 
 TEST(BenchCommandLine, TheNewBackEndsRunByDefaultOnlyInCreateSumsqAndIsolation) {
     const std::string all = listed("");
-    for (const char* name : {"create/vfork/workers:1/parent_mib:0", "create/clone3/workers:4/parent_mib:512",
-                             "create/raw_vfork/workers:1/parent_mib:0", "create_split/boost_process_vfork/parent_mib:512",
-                             "sumsq/clone3/workers:4/", "isolation/vfork/workers:4",
-                             "isolation/clone3/detect:robust_mutex", "isolation/fork/detect:signalfd"})
+    for (const char* name :
+         {"create/vfork/workers:1/parent_mib:0", "create/clone3/workers:4/parent_mib:512",
+          "create/raw_vfork/workers:1/parent_mib:0", "create_split/boost_process_vfork/parent_mib:512",
+          "sumsq/clone3/workers:4/", "isolation/vfork/workers:4", "isolation/clone3/detect:robust_mutex",
+          "isolation/fork/detect:signalfd"})
         EXPECT_TRUE(lists(all, name)) << name;
     for (const char* name : {"pipe/vfork/", "queue/clone3/", "manager/boost_process_vfork/", "memory/vfork/",
                              "iobound/clone3/", "isolation/thread/detect:", "create/vfork/workers:64/"})
@@ -74,13 +75,13 @@ TEST(BenchCommandLine, TheNewBackEndsRunByDefaultOnlyInCreateSumsqAndIsolation) 
 
 TEST(BenchCommandLine, BackendsSelectsTheBackEndsOfEveryScenario) {
     const std::string chosen = listed("--backends=vfork,fork");
-    for (const char* name : {"pipe/vfork/", "pipe/fork/", "manager/vfork/", "create/vfork/workers:64/parent_mib:0",
-                             "create/raw_pthread/", "sumsq/vfork/workers:1/", "pool/fork/", "cow/fork/",
-                             "create/fork/workers:1/parent_mib:512/pages:4k/"})
+    for (const char* name :
+         {"pipe/vfork/", "pipe/fork/", "manager/vfork/", "create/vfork/workers:64/parent_mib:0", "create/raw_pthread/",
+          "sumsq/vfork/workers:1/", "pool/fork/", "cow/fork/", "create/fork/workers:1/parent_mib:512/pages:4k/"})
         EXPECT_TRUE(lists(chosen, name)) << name;
-    for (const char* name : {"pipe/thread/", "pipe/posix_spawn/", "create/thread/", "sumsq/clone3/",
-                             "create/posix_spawn/workers:4/parent_mib:0/exe:bench", "pool/thread/", "pool/vfork/",
-                             "cow/thread/"})
+    for (const char* name :
+         {"pipe/thread/", "pipe/posix_spawn/", "create/thread/", "sumsq/clone3/",
+          "create/posix_spawn/workers:4/parent_mib:0/exe:bench", "pool/thread/", "pool/vfork/", "cow/thread/"})
         EXPECT_FALSE(lists(chosen, name)) << name;
 }
 
@@ -141,8 +142,8 @@ TEST(BenchCommandLine, HelpDescribesTheSuiteFlagsAndGoogleBenchmarks) {
 }
 
 TEST(BenchCommandLine, TheChaptersCaseRunsAndIsExact) {
-    const CommandResult result = run_bench(
-        "--benchmark_filter=sumsq --n=100000 --workers=4 --benchmark_min_time=0.01 --benchmark_format=json");
+    const CommandResult result =
+        run_bench("--benchmark_filter=sumsq --n=100000 --workers=4 --benchmark_min_time=0.01 --benchmark_format=json");
     EXPECT_EQ(result.exit_code, 0) << result.output;
     for (const char* name : {"sumsq/thread/workers:4/n:100000", "sumsq/fork/workers:4/n:100000",
                              "sumsq/posix_spawn/workers:4/n:100000", "sumsq/boost_process/workers:4/n:100000"})
@@ -217,8 +218,9 @@ TEST(BenchCommandLine, RefusesAWrapperThatRunsTheWorkerAsItsOwnChild) {
 }
 
 TEST(BenchCommandLine, AcceptsTheWorkerProgramAndBenchItself) {
-    const std::string filter = " --benchmark_filter='^create/posix_spawn/workers:1/parent_mib:0/real_time$' "
-                               "--benchmark_min_time=0.01 --benchmark_format=json";
+    const std::string filter =
+        " --benchmark_filter='^create/posix_spawn/workers:1/parent_mib:0/real_time$' "
+        "--benchmark_min_time=0.01 --benchmark_format=json";
     for (const char* program : {"tvp_worker", "bench"}) {
         const CommandResult result =
             run_bench("--worker_exe=" + (testing::build_directory() / program).string() + filter);
@@ -261,9 +263,7 @@ TEST(BenchCommandLine, AKilledBenchLeavesNothingInDevShm) {
     EXPECT_TRUE(eventually([&] { return !has_segments_of(pid); }, 10)) << "a segment of the killed bench was left";
 }
 
-TEST(BenchCommandLine, RunsAsAWorkerWhenGivenATaskName) {
-    EXPECT_EQ(run_bench("exit_with 5").exit_code, 5);
-}
+TEST(BenchCommandLine, RunsAsAWorkerWhenGivenATaskName) { EXPECT_EQ(run_bench("exit_with 5").exit_code, 5); }
 
 }  // namespace
 }  // namespace tvp

@@ -29,8 +29,9 @@ void expect_one_line_exit_2(const std::string& arguments, const std::string& mes
 // A scratch results path, removed at the end of the test.
 class ResultsFile {
 public:
-    ResultsFile() : path_(std::filesystem::temp_directory_path() / ("tvp-results-" + std::to_string(::getpid()) + "-" +
-                                                                    std::to_string(counter_++) + ".json")) {}
+    ResultsFile()
+        : path_(std::filesystem::temp_directory_path() /
+                ("tvp-results-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++) + ".json")) {}
     ~ResultsFile() { std::filesystem::remove(path_); }
     std::string path() const { return path_.string(); }
     std::string flags() const { return " --benchmark_out_format=json --benchmark_out=" + path(); }
@@ -103,9 +104,8 @@ TEST(BenchResults, AResultsFileBehindASymbolicLinkIsWrittenWhereTheLinkPoints) {
     const ResultsFile out, link;
     { std::ofstream(out.path()) << "the results of an earlier run\n"; }
     std::filesystem::create_symlink(out.path(), link.path());
-    const CommandResult result =
-        run_bench("--benchmark_filter='^sumsq_kernel/fast/n:10000$' --benchmark_min_time=0.01 --benchmark_out=" +
-                  link.path());
+    const CommandResult result = run_bench(
+        "--benchmark_filter='^sumsq_kernel/fast/n:10000$' --benchmark_min_time=0.01 --benchmark_out=" + link.path());
     ASSERT_EQ(result.exit_code, 0) << result.output;
     EXPECT_TRUE(std::filesystem::is_symlink(link.path()));
     EXPECT_EQ(testing::read_results(out.path()).get_child("benchmarks").size(), 1u);
@@ -163,10 +163,11 @@ TEST(BenchResults, PercentilesOnlyFromSamplesThatHoldThem) {
 
 TEST(BenchResults, EveryProcessSumRowComparesWithThreadsWhateverTheFilter) {
     const ResultsFile out;
-    const CommandResult result = run_bench("--benchmark_filter='^sumsq/(fork|posix_spawn)/' --n=100000 --workers=1,2 "
-                                           "--benchmark_min_time=0.01 --benchmark_repetitions=2 "
-                                           "--benchmark_enable_random_interleaving=true" +
-                                           out.flags());
+    const CommandResult result = run_bench(
+        "--benchmark_filter='^sumsq/(fork|posix_spawn)/' --n=100000 --workers=1,2 "
+        "--benchmark_min_time=0.01 --benchmark_repetitions=2 "
+        "--benchmark_enable_random_interleaving=true" +
+        out.flags());
     ASSERT_EQ(result.exit_code, 0) << result.output;
     int rows = 0;
     const ptree results = testing::read_results(out.path());

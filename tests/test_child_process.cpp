@@ -45,7 +45,9 @@ TEST_F(ChildProcessTest, AnAbandonedChildIsKilledAndReaped) {
 }
 
 // Made with a pidfd (as clone3 gives one), it waits and kills through it.
-ChildProcess with_pidfd(pid_t pid) { return ChildProcess(pid, UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)))); }
+ChildProcess with_pidfd(pid_t pid) {
+    return ChildProcess(pid, UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))));
+}
 
 TEST_F(ChildProcessTest, ThroughItsPidfdWaitReturnsTheExitCodeOrTheSignal) {
     ChildProcess child = with_pidfd(fork_child(7));
@@ -143,8 +145,8 @@ TEST_F(ChildProcessTest, NeverSignalsAPidThatIsNotItsChild) {
     int status = 0;
     ASSERT_EQ(::waitpid(other.parent, &status, 0), other.parent);
     ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), SIGTERM) << "the other process was killed by signal " << WEXITSTATUS(status)
-                                            << ", not by our SIGTERM";
+    EXPECT_EQ(WEXITSTATUS(status), SIGTERM)
+        << "the other process was killed by signal " << WEXITSTATUS(status) << ", not by our SIGTERM";
 }
 
 }  // namespace

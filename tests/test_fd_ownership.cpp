@@ -47,8 +47,7 @@ int fails_without_leaking(const std::function<void()>& make) {
         try {
             make();
             ::_exit(1);
-        } catch (...) {
-        }
+        } catch (...) {}
         ::_exit(open_descriptors() == before ? 0 : 2);
     }
     int status = 0;
@@ -59,7 +58,8 @@ int fails_without_leaking(const std::function<void()>& make) {
 TEST(FdOwnership, APipeLinkThatCannotBeMadeLeavesNoDescriptorOpen) {
     for (PipeKind kind : {PipeKind::posix, PipeKind::boost}) {
         EXPECT_EQ(fails_without_leaking([kind] {
-                      ipc::make_link({.mechanism = ipc::Mechanism::pipe, .max_message_bytes = 64, .pipe_kind = kind}, {});
+                      ipc::make_link({.mechanism = ipc::Mechanism::pipe, .max_message_bytes = 64, .pipe_kind = kind},
+                                     {});
                   }),
                   0)
             << (kind == PipeKind::posix ? "pipe2" : "boost::process::pipe") << " (1: did not fail, 2: leaked)";

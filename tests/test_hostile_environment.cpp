@@ -36,8 +36,8 @@ using testing::run_shell;
 class ScratchFolder {
 public:
     ScratchFolder()
-        : path_(std::filesystem::temp_directory_path() / ("tvp-hostile-" + std::to_string(::getpid()) + "-" +
-                                                          std::to_string(counter_++))) {
+        : path_(std::filesystem::temp_directory_path() /
+                ("tvp-hostile-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
         std::filesystem::create_directories(path_);
     }
     ~ScratchFolder() { std::filesystem::remove_all(path_); }
@@ -57,14 +57,12 @@ std::string read_file(const std::string& path) {
 
 // Whether `command` can run in a mount namespace of its own (root, and a
 // kernel and sandbox that allow it): the tests below mount a tiny tmpfs there.
-bool private_mounts_work() {
-    return run_shell("unshare -m true 2>/dev/null").exit_code == 0;
-}
+bool private_mounts_work() { return run_shell("unshare -m true 2>/dev/null").exit_code == 0; }
 
 // `inside` run where `folder` is a full tmpfs of 64 KiB (a private mount: nobody else sees it).
 CommandResult run_with_full_tmpfs(const std::string& folder, const std::string& inside, int time_limit_seconds) {
-    const std::string script = "mount -t tmpfs -o size=64k tmpfs " + folder +
-                               " && (dd if=/dev/zero of=" + folder + "/filler bs=4k 2>/dev/null; true) && " + inside;
+    const std::string script = "mount -t tmpfs -o size=64k tmpfs " + folder + " && (dd if=/dev/zero of=" + folder +
+                               "/filler bs=4k 2>/dev/null; true) && " + inside;
     return run_shell("timeout -k 5 " + std::to_string(time_limit_seconds) + " unshare -m sh -c '" + script + "' 2>&1");
 }
 
@@ -82,8 +80,8 @@ TEST(HostileEnvironment, AFullDevShmIsAnErrorRowPerBenchmarkNotACrash) {
         "^(queue/fork/shm_ring/bytes:8/cpus:cross/wait:spin/latency|queue/fork/bip_mq/bytes:8/cpus:cross/latency|"
         "manager/fork/store:shm/workers:1/mix:write|pool/fork/mechanism:shm_ring/wait:spin/workers:1/cpus:cross|"
         "isolation/fork/workers:4)";
-    const CommandResult result =
-        run_with_full_tmpfs("/dev/shm", bench_path() + " --benchmark_filter=\"" + filter + "\" --benchmark_min_time=0.01", 120);
+    const CommandResult result = run_with_full_tmpfs(
+        "/dev/shm", bench_path() + " --benchmark_filter=\"" + filter + "\" --benchmark_min_time=0.01", 120);
     EXPECT_EQ(result.exit_code, 0) << "bench must run on (135 is SIGBUS)\n" << result.output;
     EXPECT_EQ(count_of(result.output, "ERROR OCCURRED: 'no space in /dev/shm for "), 5u) << result.output;
 }
@@ -92,9 +90,10 @@ TEST(HostileEnvironment, AClosedStdinLeavesTheJanitorWatchingBench) {
     // With 0 closed, bench's pidfd for its janitor took number 0, which the
     // janitor replaces with /dev/null: it took bench for ended and removed the
     // pool's ring while the pool used it.
-    const CommandResult result = run_shell("timeout -k 5 120 " + bench_path() +
-                                           " --benchmark_filter='^pool/fork/mechanism:shm_ring/wait:spin/workers:1/cpus:cross'"
-                                           " 2>&1 <&-");
+    const CommandResult result =
+        run_shell("timeout -k 5 120 " + bench_path() +
+                  " --benchmark_filter='^pool/fork/mechanism:shm_ring/wait:spin/workers:1/cpus:cross'"
+                  " 2>&1 <&-");
     EXPECT_EQ(result.exit_code, 0) << result.output;
     EXPECT_EQ(result.output.find("ERROR OCCURRED"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("verified=1000"), std::string::npos) << result.output;
@@ -104,9 +103,11 @@ TEST(HostileEnvironment, AClosedStdinLeavesTheJanitorWatchingBench) {
 // shell redirection such as ">&-") closes a standard stream; returns the file.
 std::string results_with_a_closed_stream(const ScratchFolder& folder, const std::string& closed) {
     const std::string out = folder.file("results.json");
-    const CommandResult result = run_shell("timeout -k 5 60 " + bench_path() +
-                                           " --benchmark_filter='^sumsq_kernel/fast/n:10000$' --benchmark_out_format=json"
-                                           " --benchmark_out=" + out + " " + closed);
+    const CommandResult result =
+        run_shell("timeout -k 5 60 " + bench_path() +
+                  " --benchmark_filter='^sumsq_kernel/fast/n:10000$' --benchmark_out_format=json"
+                  " --benchmark_out=" +
+                  out + " " + closed);
     EXPECT_EQ(result.exit_code, 0) << closed;
     return read_file(out);
 }
@@ -134,13 +135,15 @@ TEST(HostileEnvironment, AFullDiskIsOneLineAndANonZeroExitAndLeavesTheOldResults
     // file's text are printed from inside the namespace, where the tmpfs is seen.
     const std::string script = "mount -t tmpfs -o size=64k tmpfs " + disk + " && echo earlier > " + disk +
                                "/r.json && (dd if=/dev/zero of=" + disk + "/filler bs=4k 2>/dev/null; true) && " +
-                               bench_path() + " --benchmark_filter=^sumsq_kernel/fast/n:10000$ --benchmark_out=" + disk +
+                               bench_path() +
+                               " --benchmark_filter=^sumsq_kernel/fast/n:10000$ --benchmark_out=" + disk +
                                "/r.json >/dev/null; echo exit=$?; ls -A " + disk + "; cat " + disk + "/r.json";
     const CommandResult result = run_shell("timeout -k 5 60 unshare -m sh -c '" + script + "' 2>&1");
     EXPECT_NE(result.output.find("bench: the results were not written to " + disk + "/r.json ("), std::string::npos)
         << result.output;
     EXPECT_NE(result.output.find("No space left on device)\nexit=1\nfiller\nr.json\nearlier\n"), std::string::npos)
-        << "exit 1, no temporary file left, the earlier results kept:\n" << result.output;
+        << "exit 1, no temporary file left, the earlier results kept:\n"
+        << result.output;
 }
 
 TEST(HostileEnvironment, AReadFromASilentPeerGivesUpAfterItsPatience) {
@@ -160,7 +163,7 @@ TEST(HostileEnvironment, AReadFromASilentPeerGivesUpAfterItsPatience) {
 }
 
 TEST(HostileEnvironment, AWriteToAPeerThatDoesNotReadGivesUpAfterItsPatience) {
-    FdPair pipe = make_pipe();  // nobody reads: the pipe fills, then the write must give up
+    FdPair pipe = make_pipe();           // nobody reads: the pipe fills, then the write must give up
     set_nonblocking(pipe.second.get());  // as FdEndpoint's are
     const std::vector<char> block(1 << 20);
     try {
@@ -184,9 +187,7 @@ std::vector<pid_t> children_of(pid_t pid) {
 }
 
 // A child in its own session is bench's janitor; any other is a worker.
-bool is_worker(pid_t child) {
-    return ::getsid(child) != child;
-}
+bool is_worker(pid_t child) { return ::getsid(child) != child; }
 
 TEST(HostileEnvironment, AStoppedPipePeerEndsItsBenchmarkWithAnErrorNotAHang) {
     const ScratchFolder folder;
@@ -246,7 +247,8 @@ TEST(HostileEnvironment, AProcessCreationDeniedBySeccompIsNamedAsSuch) {
             BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         };
         const sock_fprog program{.len = std::size(deny_clone3), .filter = deny_clone3};
-        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+            ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
             ::_exit(126);
         const std::string path = bench_path();
         ::execl(path.c_str(), path.c_str(), "--benchmark_filter=^create/posix_spawn/workers:1/parent_mib:0/",

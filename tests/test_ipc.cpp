@@ -32,7 +32,9 @@ TEST(Message, RoundTripsThroughTheChecker) {
 
 TEST(Message, DetectsCorruptionLossAndWrongSize) {
     MessageWriter writer(64);
-    auto copy = [](std::span<const std::byte> message) { return std::vector<std::byte>(message.begin(), message.end()); };
+    auto copy = [](std::span<const std::byte> message) {
+        return std::vector<std::byte>(message.begin(), message.end());
+    };
     {
         MessageChecker checker(64);
         auto message = copy(writer.next(0));
@@ -103,7 +105,8 @@ protected:
     }
     void remember_queue_names(const PeerSession& session) {
         const auto& args = session.peer_endpoint_arguments();
-        if (!args.empty() && args[0] == "posix_mq") queue_names.insert(queue_names.end(), args.begin() + 1, args.begin() + 3);
+        if (!args.empty() && args[0] == "posix_mq")
+            queue_names.insert(queue_names.end(), args.begin() + 1, args.begin() + 3);
     }
     std::vector<std::string> queue_names;
 };
@@ -219,8 +222,7 @@ INSTANTIATE_TEST_SUITE_P(ProcessPeers, IpcProcessPeerTest, ::testing::ValuesIn(p
 // left, the consumer must report the dead peer rather than return a message.
 TEST(ShmRing, StalePayloadIsNeverTakenForAFrameStamp) {
     bool producer_alive = true;
-    Link link = make_link({.mechanism = Mechanism::shm_ring, .wait = WaitMode::spin, .max_message_bytes = 0},
-                          {});
+    Link link = make_link({.mechanism = Mechanism::shm_ring, .wait = WaitMode::spin, .max_message_bytes = 0}, {});
     auto consumer = open_peer_endpoint(link.peer_arguments, [&] { return producer_alive; });
     // Frame 1 covers lines 0..99; frames 2..N-99 take one line each up to the
     // ring's end; the next lap starts with a one-line frame at line 0, after
@@ -237,14 +239,17 @@ TEST(ShmRing, StalePayloadIsNeverTakenForAFrameStamp) {
         ASSERT_EQ(received.size(), words.size() * 8);
     };
     send_and_receive(big);
-    for (std::uint64_t line = 100; line <= ring::lines; ++line) send_and_receive(small);  // the last one lands on line 0
+    for (std::uint64_t line = 100; line <= ring::lines; ++line)
+        send_and_receive(small);  // the last one lands on line 0
     producer_alive = false;
     EXPECT_THROW(consumer->receive(), std::runtime_error);
 }
 
 TEST(Mechanisms, PosixQueuesRefuseMessagesAboveTheLimitWithAClearError) {
     try {
-        PeerSession session({.backend = Backend::fork, .mechanism = Mechanism::posix_mq, .wait = WaitMode::block,
+        PeerSession session({.backend = Backend::fork,
+                             .mechanism = Mechanism::posix_mq,
+                             .wait = WaitMode::block,
                              .peer = {.role = PeerRole::echo, .payload_bytes = 1 << 20, .ack_every = 1, .cpu = -1}});
         GTEST_SKIP() << "this machine allows 1 MiB POSIX messages";
     } catch (const std::system_error& error) {

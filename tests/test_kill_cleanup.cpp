@@ -18,8 +18,8 @@ using namespace std::chrono_literals;
 using testing::describe;
 
 struct KillCase {
-    std::string name;    // the test's name
-    std::string filter;  // one benchmark
+    std::string name;                    // the test's name
+    std::string filter;                  // one benchmark
     std::vector<std::string> keep_busy;  // flags that keep it running for long
     int signal;
 };
@@ -102,9 +102,9 @@ std::vector<KillCase> kill_cases() {
         const char* scenario;
         const char* wait;  // "" where the mechanism has no wait modes
     };
-    const Mechanism mechanisms[] = {{"posix_mq", "queue", ""}, {"bip_mq", "queue", ""},
+    const Mechanism mechanisms[] = {{"posix_mq", "queue", ""},     {"bip_mq", "queue", ""},
                                     {"shm_ring", "queue", "spin"}, {"shm_ring", "queue", "block"},
-                                    {"pipe", "pipe", ""},         {"socketpair", "pipe", ""}};
+                                    {"pipe", "pipe", ""},          {"socketpair", "pipe", ""}};
     const int signals[] = {SIGINT, SIGTERM, SIGKILL};
     std::vector<KillCase> cases;
     int row = 0;
@@ -113,11 +113,12 @@ std::vector<KillCase> kill_cases() {
         for (Backend backend : default_process_backends()) {
             const std::string backend_name(to_string(backend));
             std::string filter = std::string("^") + mechanism.scenario + "/" + backend_name + "/" + mechanism.name +
-                                 "/bytes:8/cpus:any/" + (*mechanism.wait ? std::string("wait:") + mechanism.wait + "/" : "") +
-                                 "latency";
+                                 "/bytes:8/cpus:any/" +
+                                 (*mechanism.wait ? std::string("wait:") + mechanism.wait + "/" : "") + "latency";
             const int signal = signals[(row + column++) % 3];
-            cases.push_back({.name = backend_name + "_" + mechanism.name + (*mechanism.wait ? std::string("_") + mechanism.wait : "") +
-                                     "_" + signal_name(signal),
+            cases.push_back({.name = backend_name + "_" + mechanism.name +
+                                     (*mechanism.wait ? std::string("_") + mechanism.wait : "") + "_" +
+                                     signal_name(signal),
                              .filter = filter,
                              .keep_busy = repeat,
                              .signal = signal});

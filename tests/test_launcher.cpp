@@ -129,7 +129,8 @@ TEST_P(ProcessLauncherTest, AnAbandonedWorkerIsStoppedAndReaped) {
 
 TEST(ThreadLauncher, ATasksExceptionReachesJoin) {
     const Launcher launcher(Backend::thread);
-    auto worker = launcher.start({.name = {}, .args = {}, .function = []() -> int { throw std::runtime_error("boom"); }});
+    auto worker =
+        launcher.start({.name = {}, .args = {}, .function = []() -> int { throw std::runtime_error("boom"); }});
     EXPECT_THROW(worker->join(), std::runtime_error);
 }
 

@@ -30,7 +30,7 @@ TEST(Workload, VerifyCatchesLostAndWrongUpdates) {
     EXPECT_THROW(verify(list, Dict{{"worker0", 1}, {"worker1", 1}}, 2, 2, Mix::write), std::runtime_error);
     std::vector<std::uint64_t> full{list_entry(0, 0), list_entry(0, 1)};
     EXPECT_THROW(verify(full, Dict{{"worker0", 0}}, 1, 2, Mix::write), std::runtime_error);  // stale value
-    EXPECT_THROW(verify(full, Dict{}, 1, 2, Mix::write), std::runtime_error);              // missing key
+    EXPECT_THROW(verify(full, Dict{}, 1, 2, Mix::write), std::runtime_error);                // missing key
     std::vector<std::uint64_t> swapped{list_entry(0, 1), list_entry(0, 0)};
     EXPECT_THROW(verify(swapped, Dict{{"worker0", 1}}, 1, 2, Mix::write), std::runtime_error);  // out of order
 }
@@ -134,9 +134,9 @@ TEST_P(ProcessStoreTest, AWorkerThatDiesHoldingTheLockDoesNotHangTheOthers) {
     store.reset(1, operations, Mix::write);
     Task crash = spawned() ? named_task(AbandonLockTask{.segment = store.name()})
                            : Task{.name = {}, .args = {}, .function = [&store]() -> int {
-                                  store.lock_and_abandon();
-                                  ::_exit(3);
-                              }};
+                                      store.lock_and_abandon();
+                                      ::_exit(3);
+                                  }};
     EXPECT_EQ(launcher.start(crash)->join(), ExitStatus::exited(3));
     const auto start = std::chrono::steady_clock::now();
     store.run_worker(0, operations, Mix::write);  // would block forever on a non-robust mutex
@@ -159,7 +159,8 @@ TEST_P(ProcessStoreTest, ServerLeavesTheExactStateAndSurvivesADeadClient) {
 
     server.control().reset(workers * operations);
     std::vector<Task> tasks;
-    for (unsigned worker = 0; worker < workers; ++worker) tasks.push_back(server.worker_task(worker, operations, Mix::write));
+    for (unsigned worker = 0; worker < workers; ++worker)
+        tasks.push_back(server.worker_task(worker, operations, Mix::write));
     EXPECT_TRUE(testing::run_all_within(launcher, tasks, 60s));
     EXPECT_EQ(verify_server_state(server.control(), workers, operations, Mix::write), workers * operations);
     EXPECT_NO_THROW(server.stop());

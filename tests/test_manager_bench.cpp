@@ -16,9 +16,9 @@ TEST(ManagerBenchmark, ReportsAVerifiedRunForEveryIteration) {
     const std::string out =
         (std::filesystem::temp_directory_path() / ("tvp-manager-" + std::to_string(::getpid()) + ".json")).string();
     for (const char* store : {"server", "shm"}) {
-        const testing::CommandResult result =
-            testing::run_bench(std::string("--benchmark_filter='^manager/fork/store:") + store +
-                               "/workers:1/' --benchmark_min_time=0.01 --benchmark_out_format=json --benchmark_out=" + out);
+        const testing::CommandResult result = testing::run_bench(
+            std::string("--benchmark_filter='^manager/fork/store:") + store +
+            "/workers:1/' --benchmark_min_time=0.01 --benchmark_out_format=json --benchmark_out=" + out);
         ASSERT_EQ(result.exit_code, 0) << result.output;
         const auto results = testing::read_results(out);
         std::vector<double> iterations, verified;

@@ -29,14 +29,15 @@ constexpr std::uint64_t operations = 200;
 
 std::vector<Task> worker_tasks(ServerSession& server) {
     std::vector<Task> tasks;
-    for (unsigned worker = 0; worker < workers; ++worker) tasks.push_back(server.worker_task(worker, operations, Mix::write));
+    for (unsigned worker = 0; worker < workers; ++worker)
+        tasks.push_back(server.worker_task(worker, operations, Mix::write));
     return tasks;
 }
 
 class ManagerServerTest : public testing::LeakCheckedTest {
 protected:
     Launcher launcher{Backend::fork};
-    ServerSession server{launcher, workers, workers * operations};
+    ServerSession server{launcher, workers, workers* operations};
 
     // The workload runs to the exact final state while whatever the test set up goes on.
     void expect_a_correct_run() {
@@ -149,8 +150,12 @@ TEST_F(ManagerServerTest, APartialMessageDoesNotStallTheOthers) {
 }
 
 TEST(ManagerServerTimeout, AClientThatStallsMidMessageIsCutOff) {
-    ServerConfig config{.socket_name = unique_socket_name(), .parent = ::getpid(), .key = AuthKey::generate(),
-                        .workers = 1, .list_capacity = 1, .client_timeout = 200ms};
+    ServerConfig config{.socket_name = unique_socket_name(),
+                        .parent = ::getpid(),
+                        .key = AuthKey::generate(),
+                        .workers = 1,
+                        .list_capacity = 1,
+                        .client_timeout = 200ms};
     const auto server = Launcher(Backend::fork).start(Task{.name = {}, .args = {}, .function = [config] {
                                                                run_server(config);
                                                                return 0;
@@ -267,8 +272,11 @@ struct ReapOnExit {
 };
 
 TEST(ManagerServerAccept, BacksOffWhileOutOfDescriptorsAndThenServes) {
-    ServerConfig config{.socket_name = unique_socket_name(), .parent = ::getpid(), .key = AuthKey::generate(),
-                        .workers = 1, .list_capacity = 1};
+    ServerConfig config{.socket_name = unique_socket_name(),
+                        .parent = ::getpid(),
+                        .key = AuthKey::generate(),
+                        .workers = 1,
+                        .list_capacity = 1};
     rlimit original{};
     ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &original), 0);
     const pid_t pid = ::fork();
@@ -306,8 +314,8 @@ TEST(ManagerServerAccept, BacksOffWhileOutOfDescriptorsAndThenServes) {
 }
 
 std::size_t open_descriptors() {
-    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
-                                                  std::filesystem::directory_iterator()));
+    return static_cast<std::size_t>(
+        std::distance(std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator()));
 }
 
 TEST(ManagerServerSetup, AFailedBindLeaksNoDescriptor) {
@@ -315,8 +323,8 @@ TEST(ManagerServerSetup, AFailedBindLeaksNoDescriptor) {
     const BoundSocket squatter(name);
     ASSERT_TRUE(squatter);
     const std::size_t before = open_descriptors();
-    ServerConfig config{.socket_name = name, .parent = ::getpid(), .key = AuthKey::generate(), .workers = 1,
-                        .list_capacity = 1};
+    ServerConfig config{
+        .socket_name = name, .parent = ::getpid(), .key = AuthKey::generate(), .workers = 1, .list_capacity = 1};
     EXPECT_THROW(run_server(config), std::system_error);  // EADDRINUSE
     EXPECT_EQ(open_descriptors(), before);
 }

@@ -43,7 +43,7 @@ std::vector<std::int64_t> one_to(std::int64_t count) {  // 1 µs, 2 µs, ... in 
 }
 
 TEST(MutationGuard, PercentileIsTheNearestRankInMicroseconds) {
-    auto samples = one_to(100);  // 1..100 µs
+    auto samples = one_to(100);                                   // 1..100 µs
     EXPECT_DOUBLE_EQ(bench::percentile_us(samples, 0.50), 51.0);  // index 50 of 0..99
     EXPECT_DOUBLE_EQ(bench::percentile_us(samples, 0.99), 100.0);
     EXPECT_DOUBLE_EQ(bench::percentile_us(samples, 0.0), 1.0);
@@ -79,7 +79,8 @@ TEST(MutationGuard, AReplyCarriesAll128Bits) {
 
 TEST(MutationGuard, TheAppendsOfARunCountEveryWorker) {
     EXPECT_EQ(manager::total_appends(4, 10, manager::Mix::write), 40u);
-    EXPECT_EQ(manager::total_appends(3, 20, manager::Mix::read90), 3 * manager::total_appends(1, 20, manager::Mix::read90));
+    EXPECT_EQ(manager::total_appends(3, 20, manager::Mix::read90),
+              3 * manager::total_appends(1, 20, manager::Mix::read90));
 }
 
 TEST(MutationGuard, AKeyOfNoWorkerInTheDictIsALostUpdate) {

@@ -84,8 +84,8 @@ TEST_P(SpawnedDeathTest, ASpawnedWorkerEndsWithItsParent) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SpawnedWorkers, SpawnedDeathTest,
-                         ::testing::Values(Backend::posix_spawn, Backend::boost_process, Backend::vfork, Backend::clone3,
-                                           Backend::boost_process_vfork),
+                         ::testing::Values(Backend::posix_spawn, Backend::boost_process, Backend::vfork,
+                                           Backend::clone3, Backend::boost_process_vfork),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
 // The parent died before the worker asked to die with it: the worker finds it

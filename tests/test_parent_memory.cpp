@@ -76,8 +76,9 @@ TEST_F(CopyOnWrite, TheChildsWritesDoNotReachTheParent) {
 TEST_F(CopyOnWrite, AChildsWritesThatReachTheParentAreAnError) {
     const SharedMapping shared(mib);
     write_pattern(shared.bytes(), 7);
-    EXPECT_NE(error_of([&] { time_page_writes(shared.bytes(), 7, PageWriter::forked_child); })
-                  .find("copy-on-write check failed: the parent sees the child's writes (page 0)"),
+    EXPECT_NE(error_of([&] {
+                  time_page_writes(shared.bytes(), 7, PageWriter::forked_child);
+              }).find("copy-on-write check failed: the parent sees the child's writes (page 0)"),
               std::string::npos);
 }
 
@@ -119,7 +120,8 @@ TEST_F(CopyOnWrite, RejectsMemoryItCannotMeasure) {
 std::size_t resident_pages(std::span<std::byte> memory) {
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     std::vector<unsigned char> residency(memory.size() / page);
-    if (::mincore(memory.data(), memory.size(), residency.data()) != 0) throw std::system_error(errno, std::generic_category(), "mincore");
+    if (::mincore(memory.data(), memory.size(), residency.data()) != 0)
+        throw std::system_error(errno, std::generic_category(), "mincore");
     std::size_t resident = 0;
     for (unsigned char flags : residency) resident += flags & 1;
     return resident;
@@ -157,8 +159,8 @@ TEST(AnonymousMemory, HugePagesThatDoNotBackTheMemoryAreASkip) {
     const ScratchFile setting("always [madvise] never\n");
     const ScratchFile smaps("00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/dbus-daemon\nAnonHugePages: 0 kB\n");
     EXPECT_EQ(error_of([&] {
-                  AnonymousMemory(4, {.pages = PageSize::huge, .thp_setting_file = setting.path,
-                                      .smaps_file = smaps.path});
+                  AnonymousMemory(
+                      4, {.pages = PageSize::huge, .thp_setting_file = setting.path, .smaps_file = smaps.path});
               }),
               "skipped: transparent huge pages are off: always [madvise] never");
 }
@@ -172,7 +174,8 @@ TEST(AnonymousMemory, HugePagesBackTheMemoryWhereTheKernelAllowsThem) {
         EXPECT_GE(anon_huge_page_bytes(memory.bytes().data(), memory.bytes().size()), 8 * mib * 9 / 10);
     } catch (const std::runtime_error& error) {
         // Memory too fragmented for 2 MiB pages right now: the machine's state, not the code's.
-        if (std::string(error.what()).starts_with("skipped: transparent huge pages back only")) GTEST_SKIP() << error.what();
+        if (std::string(error.what()).starts_with("skipped: transparent huge pages back only"))
+            GTEST_SKIP() << error.what();
         throw;
     }
 }
@@ -203,11 +206,11 @@ TEST(TransparentHugePages, TheSettingsChosenWordDecides) {
 TEST(ParentMemoryBench, TheNewBenchmarksFollowTheGrammarAndVerify) {
     const testing::CommandResult list = testing::run_bench("--benchmark_list_tests --benchmark_filter='pages:|^cow/'");
     ASSERT_EQ(list.exit_code, 0) << list.output;
-    for (const char* name : {"create/fork/workers:1/parent_mib:512/pages:4k/touched:yes",
-                             "create/posix_spawn/workers:1/parent_mib:512/pages:4k/touched:no",
-                             "create/thread/workers:1/parent_mib:512/pages:thp/touched:yes",
-                             "cow/fork/mib:64/writer:child/manual_time", "cow/fork/mib:64/writer:parent/manual_time",
-                             "cow/thread/mib:64/min_time:0.050/manual_time"})
+    for (const char* name :
+         {"create/fork/workers:1/parent_mib:512/pages:4k/touched:yes",
+          "create/posix_spawn/workers:1/parent_mib:512/pages:4k/touched:no",
+          "create/thread/workers:1/parent_mib:512/pages:thp/touched:yes", "cow/fork/mib:64/writer:child/manual_time",
+          "cow/fork/mib:64/writer:parent/manual_time", "cow/thread/mib:64/min_time:0.050/manual_time"})
         EXPECT_NE(list.output.find(name), std::string::npos) << name << "\n" << list.output;
     const testing::CommandResult run =
         testing::run_bench("--benchmark_filter='^cow/' --benchmark_min_time=0.01 --benchmark_format=json", 120);

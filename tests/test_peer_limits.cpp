@@ -63,8 +63,7 @@ TEST_F(PeerLimitsTest, ASocketpairMessageLongerThanAnyLinkTakesIsRefused) {
 }
 
 TEST_F(PeerLimitsTest, ASpawnedPeersEndpointTakesItsLimitFromItsArguments) {
-    Link link = make_link({.mechanism = Mechanism::pipe, .max_message_bytes = message_limit_bytes},
-                          {});
+    Link link = make_link({.mechanism = Mechanism::pipe, .max_message_bytes = message_limit_bytes}, {});
     ASSERT_EQ(link.peer_arguments.size(), 4u);
     EXPECT_EQ(link.peer_arguments[3], std::to_string(message_limit_bytes));
     // Refused before any descriptor is taken over (-1 and 999 are not ours to close).
@@ -78,9 +77,8 @@ TEST_F(PeerLimitsTest, ASpawnedPeersEndpointTakesItsLimitFromItsArguments) {
 class RingLimitsTest : public PeerLimitsTest {
 protected:
     void SetUp() override {
-        link_ = make_link({.mechanism = Mechanism::shm_ring, .wait = WaitMode::block,
-                           .max_message_bytes = message_limit_bytes},
-                          {});
+        link_ = make_link(
+            {.mechanism = Mechanism::shm_ring, .wait = WaitMode::block, .max_message_bytes = message_limit_bytes}, {});
         segment_ = std::make_unique<SharedMemory>(SharedMemory::open_named(link_.peer_arguments[1]));
     }
     void TearDown() override {
@@ -135,7 +133,8 @@ TEST_F(PeerLimitsTest, ASumsqWorkerRefusesASlotOrRangeOutsideTheRun) {
     SharedMemory slots = SharedMemory::create_named(2 * sizeof(PartialSum));
     const Launcher launcher(Backend::posix_spawn);
     auto run = [&](std::size_t slot, std::uint64_t begin, std::uint64_t end) {
-        return launcher.start(named_task(SumsqPartialTask{.segment = slots.name(), .slot = slot, .range = {begin, end}}))
+        return launcher
+            .start(named_task(SumsqPartialTask{.segment = slots.name(), .slot = slot, .range = {begin, end}}))
             ->join();
     };
     EXPECT_EQ(run(1, 0, 100), ExitStatus::exited(0));

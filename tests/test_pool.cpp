@@ -167,7 +167,8 @@ bool read_within(int fd, void* buffer, std::size_t size, std::chrono::millisecon
     auto* bytes = static_cast<char*>(buffer);
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (size > 0) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         pollfd readable{fd, POLLIN, 0};
         if (left.count() <= 0 || ::poll(&readable, 1, static_cast<int>(left.count())) <= 0) return false;
         const ssize_t got = ::read(fd, bytes, size);
@@ -191,7 +192,9 @@ TEST_P(PoolParentDeathTest, WorkersEndWithAKilledParent) {
     if (parent == 0) {
         // The pool's parent: starts its workers, says which they are, waits to be killed.
         try {
-            Pool workers({.backend = GetParam(), .mechanism = ipc::Mechanism::shm_ring, .wait = ipc::WaitMode::spin,
+            Pool workers({.backend = GetParam(),
+                          .mechanism = ipc::Mechanism::shm_ring,
+                          .wait = ipc::WaitMode::spin,
                           .workers = 2});
             const pid_t pids[2] = {workers.worker_pid(0).value_or(-1), workers.worker_pid(1).value_or(-1)};
             if (::write(ends[1], pids, sizeof pids) != sizeof pids) ::_exit(2);

@@ -73,8 +73,8 @@ TEST(ProcessSignals, ResetGivesDefaultsIgnoresSigpipeAndUnblocksEverything) {
 // spawned worker inherits the mask: a blocked SIGABRT cannot crash it on cue).
 TEST(ProcessSignals, BenchRunsWithSigchldIgnoredAndSignalsBlocked) {
     const auto run = testing::run_bench_child(
-        {"--benchmark_filter=^create/fork/workers:1/parent_mib:0|^isolation/posix_spawn/",
-         "--benchmark_min_time=0.01", "--benchmark_format=json"},
+        {"--benchmark_filter=^create/fork/workers:1/parent_mib:0|^isolation/posix_spawn/", "--benchmark_min_time=0.01",
+         "--benchmark_format=json"},
         [] {
             ::signal(SIGCHLD, SIG_IGN);
             block({SIGCHLD, SIGABRT, SIGTERM, SIGALRM});

@@ -92,7 +92,9 @@ protected:
             ::mq_unlink(name.c_str());
         }
     }
-    void remove_later(const std::vector<std::string>& names) { to_remove_.insert(to_remove_.end(), names.begin(), names.end()); }
+    void remove_later(const std::vector<std::string>& names) {
+        to_remove_.insert(to_remove_.end(), names.begin(), names.end());
+    }
 
     // The owner reported one name it no longer has; another process takes it, the
     // owner ends: the janitor must leave the new object alone.
@@ -155,7 +157,8 @@ TEST_F(JanitorTest, LeavesAloneTheNameOfAManagerStoreItsOwnerDestroyed) {
         }
         return name + "\n";
     });
-    expect_a_name_taken_over_survives_the_janitor(owner, "the janitor removed the name of a store its owner had destroyed");
+    expect_a_name_taken_over_survives_the_janitor(owner,
+                                                  "the janitor removed the name of a store its owner had destroyed");
 }
 
 TEST_F(JanitorTest, CleansUpWhenItsOwnerEndsThoughAChildOfTheOwnerLivesOn) {

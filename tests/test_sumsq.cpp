@@ -55,7 +55,7 @@ TEST(SumOfSquares, ClosedFormKnowsWhereItStopsFitting) {
 
 TEST(SplitWork, SplitsAsTheChapterDoes) {
     EXPECT_EQ(split_work(10, 4),
-              (std::vector<IndexRange>{{0, 2}, {2, 4}, {4, 6}, {6, 10}}));  // the last takes the remainder
+              (std::vector<IndexRange>{{0, 2}, {2, 4}, {4, 6}, {6, 10}}));           // the last takes the remainder
     EXPECT_EQ(split_work(2, 3), (std::vector<IndexRange>{{0, 0}, {0, 0}, {0, 2}}));  // more workers than n
     EXPECT_EQ(split_work(0, 1), (std::vector<IndexRange>{{0, 0}}));
     EXPECT_THROW(split_work(5, 0), std::invalid_argument);

@@ -56,13 +56,13 @@ TEST(TypedTask, WrongArgumentCountIsAnInvalidArgument) {
     EXPECT_THROW(SumsqPartialTask::from_args(three), std::invalid_argument);
 }
 
-
 // The tasks the IPC and manager scenarios spawn: the arguments each one's
 // to_args() writes (in the order spawned workers read them) rebuild it.
 TEST(TypedTask, IpcPeerArgumentsRebuildIt) {
-    const ipc::IpcPeerTask task{.options = {.role = ipc::PeerRole::consume, .payload_bytes = 64, .ack_every = 8, .cpu = -1},
-                                .parent = 1234,
-                                .endpoint = {"pipe", "5", "6"}};
+    const ipc::IpcPeerTask task{
+        .options = {.role = ipc::PeerRole::consume, .payload_bytes = 64, .ack_every = 8, .cpu = -1},
+        .parent = 1234,
+        .endpoint = {"pipe", "5", "6"}};
     const std::vector<std::string> args = task.to_args();
     EXPECT_EQ(args, (std::vector<std::string>{"consume", "64", "8", "-1", "1234", "pipe", "5", "6"}));
     const ipc::IpcPeerTask rebuilt = ipc::IpcPeerTask::from_args(args);
@@ -133,7 +133,8 @@ TEST(TypedTask, ManagerClientRefusesWrongArguments) {
 }
 
 TEST(TypedTask, ManagerShmWorkerArgumentsRebuildIt) {
-    const manager::ShmWorkerTask task{.segment = "tvp-1-abc", .worker = 1, .operations = 500, .mix = manager::Mix::write};
+    const manager::ShmWorkerTask task{
+        .segment = "tvp-1-abc", .worker = 1, .operations = 500, .mix = manager::Mix::write};
     const std::vector<std::string> args = task.to_args();
     EXPECT_EQ(args, (std::vector<std::string>{"tvp-1-abc", "1", "500", "write"}));
     const manager::ShmWorkerTask rebuilt = manager::ShmWorkerTask::from_args(args);
@@ -169,7 +170,8 @@ TEST(TypedTask, ConvertedTasksKeepTheirNames) {
     EXPECT_EQ(manager::ClientTask::name, "manager_client");
     EXPECT_EQ(manager::ShmWorkerTask::name, "manager_shm_worker");
     EXPECT_EQ(manager::AbandonLockTask::name, "manager_abandon_lock");
-    for (const char* name : {"ipc_peer", "manager_server", "manager_client", "manager_shm_worker", "manager_abandon_lock"})
+    for (const char* name :
+         {"ipc_peer", "manager_server", "manager_client", "manager_shm_worker", "manager_abandon_lock"})
         EXPECT_NE(find_task(name), nullptr) << name;
 }
 

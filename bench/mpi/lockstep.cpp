@@ -113,13 +113,12 @@ void Lockstep::execute(std::size_t index, benchmark::State* state, std::int64_t 
 
 void Lockstep::register_on_leader() {
     for (std::size_t index = 0; index < benchmarks_.size(); ++index) {
-        auto* registered = benchmark::RegisterBenchmark(benchmarks_[index].name.c_str(),
-                                                        [this, index](benchmark::State& state) {
-                                                            Command command{static_cast<std::int64_t>(index),
-                                                                            state.max_iterations};
-                                                            MPI_Bcast(&command, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
-                                                            execute(index, &state, state.max_iterations);
-                                                        });
+        auto* registered =
+            benchmark::RegisterBenchmark(benchmarks_[index].name.c_str(), [this, index](benchmark::State& state) {
+                Command command{static_cast<std::int64_t>(index), state.max_iterations};
+                MPI_Bcast(&command, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
+                execute(index, &state, state.max_iterations);
+            });
         if (benchmarks_[index].configure) benchmarks_[index].configure(registered);
     }
 }

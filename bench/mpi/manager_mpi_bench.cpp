@@ -56,8 +56,9 @@ void manager_runs(RankRun& run, StoreKind kind, Mix mix, int lose_update_rank) {
         try {
             const std::uint64_t checked = store->verify();
             if (checked == appends) ++verified_runs;
-            else run.fail("the verification checked " + std::to_string(checked) + " of " + std::to_string(appends) +
-                          " list entries");
+            else
+                run.fail("the verification checked " + std::to_string(checked) + " of " + std::to_string(appends) +
+                         " list entries");
         } catch (const std::exception& error) {
             run.fail(error.what());
         }

@@ -31,8 +31,7 @@ std::string rank_hosts(int rank, int size) {
     int length = 0;
     MPI_Get_processor_name(name, &length);
     std::vector<char> all(rank == 0 ? static_cast<std::size_t>(size) * MPI_MAX_PROCESSOR_NAME : 0);
-    MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0,
-               MPI_COMM_WORLD);
+    MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0, MPI_COMM_WORLD);
     std::string hosts;
     for (int i = 0; rank == 0 && i < size; ++i) {
         if (i > 0) hosts.push_back(',');
@@ -56,7 +55,8 @@ void add_mpi_context(const tvp::mpi::MpiOptions& options, int size, const std::s
     std::string settings;
     for (const char* name : {"OMPI_MCA_pml", "OMPI_MCA_btl", "OMPI_MCA_btl_vader_single_copy_mechanism",
                              "OMPI_MCA_btl_tcp_if_include", "OMPI_MCA_mpi_yield_when_idle", "OMPI_MCA_osc"})
-        if (auto value = environment(name)) settings += fmt::format("{}{}={}", settings.empty() ? "" : " ", name, *value);
+        if (auto value = environment(name))
+            settings += fmt::format("{}{}={}", settings.empty() ? "" : " ", name, *value);
     benchmark::AddCustomContext("mpi_mca", settings);
 }
 

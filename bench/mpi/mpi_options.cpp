@@ -18,7 +18,8 @@ namespace {
 template <class Integer>
 std::optional<Integer> whole_number(std::string_view text, Integer low, Integer high) {
     const auto value = parse_integer<long long>(text);
-    if (!value || *value < static_cast<long long>(low) || static_cast<unsigned long long>(*value) > static_cast<unsigned long long>(high))
+    if (!value || *value < static_cast<long long>(low) ||
+        static_cast<unsigned long long>(*value) > static_cast<unsigned long long>(high))
         return std::nullopt;
     return static_cast<Integer>(*value);
 }
@@ -50,7 +51,7 @@ std::optional<std::string> transport_of(const std::string& btl_list) {
 }
 
 std::variant<MpiCommandLine, MpiUsageError> parse_mpi_command_line(int argc, char** argv,
-                                                                  std::optional<std::string> btl_env) {
+                                                                   std::optional<std::string> btl_env) {
     MpiCommandLine line;
     line.benchmark_args.push_back(argv[0]);
     std::optional<std::string> btl_flag;
@@ -64,7 +65,9 @@ std::variant<MpiCommandLine, MpiUsageError> parse_mpi_command_line(int argc, cha
             btl_flag = std::string(*value);
         } else if (auto value = flag_value(arg, "round_trips")) {
             auto count = whole_number<std::uint64_t>(*value, 1, 1 << 20);
-            if (!count) return MpiUsageError{fmt::format("--round_trips: '{}' is not a whole number from 1 to 1048576", *value)};
+            if (!count)
+                return MpiUsageError{
+                    fmt::format("--round_trips: '{}' is not a whole number from 1 to 1048576", *value)};
             line.options.round_trips = *count;
         } else if (auto value = flag_value(arg, "sumsq_n")) {
             std::stringstream stream{std::string(*value)};
@@ -78,7 +81,9 @@ std::variant<MpiCommandLine, MpiUsageError> parse_mpi_command_line(int argc, cha
             if (line.options.sumsq_n.empty()) return MpiUsageError{"--sumsq_n: give at least one n"};
         } else if (auto value = flag_value(arg, "run_timeout_s")) {
             auto seconds = whole_number<unsigned>(*value, 1, 86400);
-            if (!seconds) return MpiUsageError{fmt::format("--run_timeout_s: '{}' is not a whole number from 1 to 86400", *value)};
+            if (!seconds)
+                return MpiUsageError{
+                    fmt::format("--run_timeout_s: '{}' is not a whole number from 1 to 86400", *value)};
             line.options.run_timeout_s = *seconds;
         } else if (auto test_flag = test_rank_flag(arg, line.options)) {
             auto rank = whole_number<int>(test_flag->value, 0, 1 << 20);

@@ -10,13 +10,13 @@
 namespace tvp::mpi {
 
 struct MpiOptions {
-    std::string btl;                       // "vader" or "tcp": the transport mpirun's --mca btl chose
-    std::uint64_t round_trips = 1000;      // per latency repetition, as bench's --round_trips
-    std::vector<std::uint64_t> sumsq_n;    // the sumsq sizes
-    unsigned run_timeout_s = 120;          // the watchdog: longest run of one benchmark on one rank
-    int test_kill_rank = -1;               // hidden, tests only: this rank aborts mid-benchmark
-    int test_fail_rank = -1;               // hidden, tests only: this rank reports a failure mid-benchmark
-    int test_lose_update_rank = -1;        // hidden, tests only: this rank's manager worker loses an append
+    std::string btl;                     // "vader" or "tcp": the transport mpirun's --mca btl chose
+    std::uint64_t round_trips = 1000;    // per latency repetition, as bench's --round_trips
+    std::vector<std::uint64_t> sumsq_n;  // the sumsq sizes
+    unsigned run_timeout_s = 120;        // the watchdog: longest run of one benchmark on one rank
+    int test_kill_rank = -1;             // hidden, tests only: this rank aborts mid-benchmark
+    int test_fail_rank = -1;             // hidden, tests only: this rank reports a failure mid-benchmark
+    int test_lose_update_rank = -1;      // hidden, tests only: this rank's manager worker loses an append
 };
 
 struct MpiCommandLine {
@@ -32,7 +32,7 @@ struct MpiUsageError {
 
 // btl_env: the value of OMPI_MCA_btl (mpirun sets it from --mca btl), or nullopt.
 std::variant<MpiCommandLine, MpiUsageError> parse_mpi_command_line(int argc, char** argv,
-                                                                  std::optional<std::string> btl_env);
+                                                                   std::optional<std::string> btl_env);
 
 // The transport named by a value of --mca btl ("self,vader" -> "vader"), or nullopt.
 std::optional<std::string> transport_of(const std::string& btl_list);

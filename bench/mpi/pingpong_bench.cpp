@@ -50,8 +50,8 @@ void check(MessageChecker& checker, std::span<const std::byte> message, RankRun&
 
 void pingpong(RankRun& run, std::size_t payload_bytes) {
     if (run.size() < 2) return run.skip(needs_two_ranks_message(run.size()));
-    if (run.rank() > 1) return;  // ranks 0 and 1 only
-    MessageWriter writer(payload_bytes);   // its buffer is touched when made
+    if (run.rank() > 1) return;           // ranks 0 and 1 only
+    MessageWriter writer(payload_bytes);  // its buffer is touched when made
     MessageChecker checker(payload_bytes);
     std::vector<std::byte> received(sizeof(MessageHeader) + payload_bytes);  // zeroed: touched
     std::uint64_t sequence = 0;
@@ -83,7 +83,8 @@ void pingpong(RankRun& run, std::size_t payload_bytes) {
     run.timed_loop([&] { round_trips_ns.push_back(round_trip()); });
     if (!run.agree()) return;
     auto& state = run.state();
-    bench::report_verified(state, checker.next_sequence() - static_cast<std::uint64_t>(warm_up_round_trips(payload_bytes)));
+    bench::report_verified(state,
+                           checker.next_sequence() - static_cast<std::uint64_t>(warm_up_round_trips(payload_bytes)));
     std::vector<std::int64_t> one_way_ns(round_trips_ns.size());
     for (std::size_t i = 0; i < round_trips_ns.size(); ++i) one_way_ns[i] = round_trips_ns[i] / 2;
     bench::report_latency_percentiles(state, std::move(round_trips_ns), std::move(one_way_ns));
@@ -111,7 +112,8 @@ void raw_pingpong(RankRun& run, std::size_t payload_bytes) {
         MPI_Recv(buffer.data(), count, MPI_BYTE, 1, data_tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         std::uint64_t echoed;
         std::memcpy(&echoed, buffer.data(), sizeof echoed);
-        if (echoed != sequence) run.fail("round trip " + std::to_string(sequence) + " came back as " + std::to_string(echoed));
+        if (echoed != sequence)
+            run.fail("round trip " + std::to_string(sequence) + " came back as " + std::to_string(echoed));
         ++sequence;
     };
     for (int i = 0; i < warm_up_round_trips(payload_bytes); ++i) round_trip();

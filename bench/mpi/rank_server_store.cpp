@@ -23,14 +23,13 @@ int world_size() {
     return size;
 }
 
-void send_reply(int to, Reply reply) {
-    MPI_Send(&reply, sizeof reply, MPI_BYTE, to, reply_tag, MPI_COMM_WORLD);
-}
+void send_reply(int to, Reply reply) { MPI_Send(&reply, sizeof reply, MPI_BYTE, to, reply_tag, MPI_COMM_WORLD); }
 
 // One worker rank's proxy (workload.hpp's WorkerAccess): a round trip per call.
 class ServerAccess {
 public:
-    ServerAccess(RankRun& run, unsigned worker, std::uint64_t lost_op) : run_(run), worker_(worker), lost_op_(lost_op) {}
+    ServerAccess(RankRun& run, unsigned worker, std::uint64_t lost_op)
+        : run_(run), worker_(worker), lost_op_(lost_op) {}
 
     void locked(auto body) {
         call(op_lock, 0);
@@ -129,24 +128,31 @@ void RankServerStore::serve(RankRun& run) {
                 }
                 break;
             case op_set:
-                if (!holds) { refuse(from, "set its key without the lock"); break; }
+                if (!holds) {
+                    refuse(from, "set its key without the lock");
+                    break;
+                }
                 dict_[keys_[request.worker]] = request.value;
                 send_reply(from, {status_ok, 0});
                 break;
             case op_append:
-                if (!holds) { refuse(from, "appended without the lock"); break; }
+                if (!holds) {
+                    refuse(from, "appended without the lock");
+                    break;
+                }
                 list_.push_back(request.value);
                 send_reply(from, {status_ok, 0});
                 break;
             case op_get:
-                if (!holds) { refuse(from, "looked its key up without the lock"); break; }
+                if (!holds) {
+                    refuse(from, "looked its key up without the lock");
+                    break;
+                }
                 if (const auto found = dict_.find(keys_[request.worker]); found != dict_.end())
                     send_reply(from, {status_ok, found->second});
-                else
-                    send_reply(from, {status_not_found, 0});
+                else send_reply(from, {status_not_found, 0});
                 break;
-            default:
-                refuse(from, "sent operation " + std::to_string(request.op) + ", which the server does not know");
+            default: refuse(from, "sent operation " + std::to_string(request.op) + ", which the server does not know");
         }
     }
 }

@@ -54,7 +54,10 @@ std::pair<tvp::ExitStatus, std::string> run_to_end(const std::vector<char*>& arg
     pid_t pid = -1;
     const int error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (error != 0) { errno = error; tvp::throw_errno(std::string("posix_spawnp ") + argv[0]); }
+    if (error != 0) {
+        errno = error;
+        tvp::throw_errno(std::string("posix_spawnp ") + argv[0]);
+    }
     tvp::ChildProcess child(pid);
     write_end.reset();
     std::string output;

@@ -112,17 +112,16 @@ void sumsq(RankRun& run, int ranks, std::uint64_t n) {
         if (!run.leads()) return;
         run.state().SetIterationTime(seconds);
         timed_seconds += seconds;
-        if (total == expected)
-            ++verified;
-        else
-            run.fail(wrong_sum(n, total, expected));
+        if (total == expected) ++verified;
+        else run.fail(wrong_sum(n, total, expected));
     });
     if (!run.agree() || !run.leads()) return;
     auto& state = run.state();
     bench::report_verified(state, verified);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
     state.SetLabel("sum=" + to_decimal(expected));
-    const double seconds = timed_seconds / static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+    const double seconds =
+        timed_seconds / static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
     const double speedup = one_rank_seconds(n, expected) / seconds;
     state.counters["speedup"] = speedup;
     state.counters["efficiency"] = speedup / ranks;
@@ -141,8 +140,7 @@ void raw_reduce(RankRun& run, int ranks) {
         std::uint64_t sum[2] = {0, 0};
         MPI_Reduce(mine, sum, 2, MPI_UINT64_T, MPI_SUM, 0, comm);
         if (rank == 0) {
-            if (sum[0] == rank_total && sum[1] == round * static_cast<std::uint64_t>(ranks))
-                ++verified;
+            if (sum[0] == rank_total && sum[1] == round * static_cast<std::uint64_t>(ranks)) ++verified;
             else
                 run.fail("reduce " + std::to_string(round) + " gave " + std::to_string(sum[0]) + ", " +
                          std::to_string(sum[1]));

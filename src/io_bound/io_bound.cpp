@@ -75,7 +75,8 @@ IoBoundRun run_io_bound(const Launcher& launcher, unsigned workers, unsigned wai
     const SharedMemory counter = memory_visible_to_workers(backend, sizeof(std::uint64_t));
     std::uint64_t* completed = counter.as<std::uint64_t>();
     const Task task = make_task(
-        SleepLoopTask{.count = waits_per_worker, .period = period, .counter_segment = counter.name(), .completed = completed},
+        SleepLoopTask{
+            .count = waits_per_worker, .period = period, .counter_segment = counter.name(), .completed = completed},
         backend);
     const std::vector<Task> tasks(workers, task);
     const double cpu_before = process_and_children_cpu_seconds();

@@ -8,8 +8,8 @@ namespace tvp::ipc {
 
 namespace {
 constexpr std::pair<Mechanism, std::string_view> mechanism_names[] = {
-    {Mechanism::pipe, "pipe"},         {Mechanism::socketpair, "socketpair"}, {Mechanism::posix_mq, "posix_mq"},
-    {Mechanism::bip_mq, "bip_mq"},     {Mechanism::shm_ring, "shm_ring"},     {Mechanism::mutex_cv, "mutex_cv"},
+    {Mechanism::pipe, "pipe"},     {Mechanism::socketpair, "socketpair"}, {Mechanism::posix_mq, "posix_mq"},
+    {Mechanism::bip_mq, "bip_mq"}, {Mechanism::shm_ring, "shm_ring"},     {Mechanism::mutex_cv, "mutex_cv"},
     {Mechanism::spsc, "spsc"},
 };
 }  // namespace

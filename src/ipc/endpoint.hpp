@@ -65,7 +65,7 @@ using PeerAlive = std::function<bool()>;
 struct LinkOptions {
     Mechanism mechanism = Mechanism::pipe;
     WaitMode wait = WaitMode::block;
-    std::size_t max_message_bytes = 0;  // header + largest payload
+    std::size_t max_message_bytes = 0;     // header + largest payload
     PipeKind pipe_kind = PipeKind::posix;  // for Mechanism::pipe
 };
 
@@ -84,7 +84,6 @@ Link make_link(const LinkOptions& options, PeerAlive parent_sees_peer);
 
 // The peer's side in a spawned child, from Link::peer_arguments.
 std::unique_ptr<Endpoint> open_peer_endpoint(std::span<const std::string> arguments, PeerAlive child_sees_parent);
-
 
 // How a worker ends its side of a link: runs `work`, then closes the sending
 // side whether it returned or threw, so the other end sees end-of-file at once

@@ -138,12 +138,14 @@ Link make_socketpair_link(const LinkOptions& options) {
 
 std::unique_ptr<Endpoint> open_fd_endpoint(std::span<const std::string> arguments) {
     if (arguments[0] == "socketpair") {
-        if (arguments.size() != 3) throw std::invalid_argument("a socketpair endpoint needs <socket> <max message bytes>");
+        if (arguments.size() != 3)
+            throw std::invalid_argument("a socketpair endpoint needs <socket> <max message bytes>");
         const int socket = descriptor_argument(arguments, 1, "socket descriptor");
         const std::size_t limit = message_limit_argument(arguments, 2);
         return std::make_unique<FdEndpoint>(UniqueFd(socket), limit);
     }
-    if (arguments.size() != 4) throw std::invalid_argument("a pipe endpoint needs <read fd> <write fd> <max message bytes>");
+    if (arguments.size() != 4)
+        throw std::invalid_argument("a pipe endpoint needs <read fd> <write fd> <max message bytes>");
     const int read_end = descriptor_argument(arguments, 1, "read descriptor");
     const int write_end = descriptor_argument(arguments, 2, "write descriptor");
     const std::size_t limit = message_limit_argument(arguments, 3);

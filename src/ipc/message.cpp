@@ -31,8 +31,11 @@ MessageWriter::MessageWriter(std::size_t payload_bytes) : buffer_(sizeof(Message
 std::span<const std::byte> MessageWriter::next(std::uint64_t sequence, MessageHeader::Kind kind) {
     const std::size_t payload_bytes = buffer_.size() - sizeof(MessageHeader);
     std::byte* payload = buffer_.data() + sizeof(MessageHeader);
-    MessageHeader header{.sequence = sequence, .sent_ns = 0, .checksum = 0,
-                         .payload_bytes = static_cast<std::uint32_t>(payload_bytes), .kind = kind};
+    MessageHeader header{.sequence = sequence,
+                         .sent_ns = 0,
+                         .checksum = 0,
+                         .payload_bytes = static_cast<std::uint32_t>(payload_bytes),
+                         .kind = kind};
     if (payload_bytes >= 8) {
         std::memcpy(payload, &sequence, 8);
         header.checksum = checksum_without_sequence_ + sequence;

@@ -14,8 +14,8 @@ namespace tvp::ipc {
 struct MessageHeader {
     enum Kind : std::uint32_t { data = 1, end_of_stream = 2, ack = 3 };
     std::uint64_t sequence = 0;
-    std::int64_t sent_ns = 0;      // CLOCK_MONOTONIC, comparable across processes
-    std::uint64_t checksum = 0;    // of the payload (payload_checksum)
+    std::int64_t sent_ns = 0;    // CLOCK_MONOTONIC, comparable across processes
+    std::uint64_t checksum = 0;  // of the payload (payload_checksum)
     std::uint32_t payload_bytes = 0;
     std::uint32_t kind = data;
 };

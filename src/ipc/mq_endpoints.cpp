@@ -31,7 +31,10 @@ constexpr long queue_depth = 8;
 
 std::vector<std::byte> end_of_stream_message() {
     std::vector<std::byte> message(sizeof(MessageHeader));
-    MessageHeader header{.sequence = 0, .sent_ns = monotonic_ns(), .checksum = 0, .payload_bytes = 0,
+    MessageHeader header{.sequence = 0,
+                         .sent_ns = monotonic_ns(),
+                         .checksum = 0,
+                         .payload_bytes = 0,
                          .kind = MessageHeader::end_of_stream};
     std::memcpy(message.data(), &header, sizeof header);
     return message;
@@ -110,7 +113,9 @@ class TwoQueueEndpoint : public Endpoint {
 public:
     TwoQueueEndpoint(std::unique_ptr<Queue> outgoing, std::unique_ptr<Queue> incoming, std::size_t max_bytes,
                      PeerAlive peer_alive)
-        : outgoing_(std::move(outgoing)), incoming_(std::move(incoming)), max_bytes_(max_bytes),
+        : outgoing_(std::move(outgoing)),
+          incoming_(std::move(incoming)),
+          max_bytes_(max_bytes),
           peer_alive_(std::move(peer_alive)) {}
 
     void close_sending() override { send(end_of_stream_message()); }
@@ -215,8 +220,7 @@ private:
 };
 
 boost::posix_time::ptime bip_slice_from_now() {
-    return boost::posix_time::microsec_clock::universal_time() +
-           boost::posix_time::milliseconds(wait_slice.count());
+    return boost::posix_time::microsec_clock::universal_time() + boost::posix_time::milliseconds(wait_slice.count());
 }
 
 // A queue operation whose lock stayed taken (BOOST_INTERPROCESS_ENABLE_TIMEOUT_
@@ -266,8 +270,8 @@ Link make_queue_link(const char* kind, std::string (*new_name)(), const LinkOpti
     // The peer's side opens the same names the other way round.
     link.peer = std::make_unique<QueueEndpoint>(std::make_unique<Queue>(to_parent, false, bytes),
                                                 std::make_unique<Queue>(to_peer, false, bytes), bytes, PeerAlive{});
-    link.parent = std::make_unique<QueueEndpoint>(std::move(outgoing), std::move(incoming), bytes,
-                                                  std::move(parent_sees_peer));
+    link.parent =
+        std::make_unique<QueueEndpoint>(std::move(outgoing), std::move(incoming), bytes, std::move(parent_sees_peer));
     link.peer_arguments = {kind, to_parent, to_peer, std::to_string(bytes)};
     return link;
 }

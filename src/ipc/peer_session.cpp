@@ -31,8 +31,7 @@ PeerSession::PeerSession(const SessionOptions& options) {
 
 void PeerSession::finish() {
     link_.parent->close_sending();
-    while (!link_.parent->receive().empty()) {
-    }
+    while (!link_.parent->receive().empty()) {}
     auto peer = std::move(peer_);
     const ExitStatus status = peer->join();
     if (!status.success()) throw std::runtime_error("the peer " + status.describe());

@@ -20,7 +20,8 @@ StartedPeer start_peer(const Launcher& launcher, const LinkOptions& options,
         *started.pid = started.running->pid().value_or(-1);
     }
     try {
-        if (!is_ready_message(started.link.parent->receive())) throw std::runtime_error(who + " did not start as expected");
+        if (!is_ready_message(started.link.parent->receive()))
+            throw std::runtime_error(who + " did not start as expected");
     } catch (...) {
         started.link.parent->close_sending();  // a peer thread must end before it is joined
         throw;

@@ -37,12 +37,12 @@ namespace tvp::ipc {
 namespace {
 
 using ring::frame_header_bytes;
+using ring::last_fragment;
+using ring::Line;
 using ring::line_bytes;
 using ring::max_frame_body;
-using ring::Line;
-using ring::SegmentLayout;
 using ring::RingControl;
-using ring::last_fragment;
+using ring::SegmentLayout;
 using ring::skip_to_start;
 constexpr std::uint64_t ring_lines = ring::lines;
 
@@ -62,8 +62,8 @@ void futex_wake(std::atomic<std::uint32_t>& word) {
 // Waits until ready() holds. spin: poll, pausing, then yielding; block: sleep on
 // `signal` (announced through `sleeping`, re-checked before sleeping).
 template <class Ready>
-void wait_until(Ready ready, WaitMode mode, std::atomic<std::uint32_t>& signal,
-                std::atomic<std::uint32_t>& sleeping, PatientWait& patience) {
+void wait_until(Ready ready, WaitMode mode, std::atomic<std::uint32_t>& signal, std::atomic<std::uint32_t>& sleeping,
+                PatientWait& patience) {
     for (std::uint64_t round = 1;; ++round) {
         if (ready()) return;
         if (mode == WaitMode::spin) {
@@ -111,8 +111,12 @@ public:
     // Direction 0 carries parent -> peer, direction 1 peer -> parent.
     ShmRingEndpoint(std::shared_ptr<SharedMemory> segment, bool is_parent, WaitMode mode, std::size_t max_message_bytes,
                     PeerAlive peer_alive)
-        : segment_(std::move(segment)), layout_(segment_->as<SegmentLayout>()), outgoing_(is_parent ? 0 : 1),
-          mode_(mode), max_message_bytes_(max_message_bytes), peer_alive_(std::move(peer_alive)) {}
+        : segment_(std::move(segment)),
+          layout_(segment_->as<SegmentLayout>()),
+          outgoing_(is_parent ? 0 : 1),
+          mode_(mode),
+          max_message_bytes_(max_message_bytes),
+          peer_alive_(std::move(peer_alive)) {}
 
     void send(std::span<const std::byte> message) override {
         do {
@@ -206,8 +210,12 @@ private:
         const std::uint64_t end = write_position_ + frame_lines + 1;
         if (end - known_consumed_ > ring_lines) {
             PatientWait patience(peer_alive_, "shm_ring send");
-            wait_until([&] { return end - (known_consumed_ = control.consumed_lines.load(std::memory_order_acquire)) <= ring_lines; },
-                       mode_, control.consumed_signal, control.producer_sleeping, patience);
+            wait_until(
+                [&] {
+                    return end - (known_consumed_ = control.consumed_lines.load(std::memory_order_acquire)) <=
+                           ring_lines;
+                },
+                mode_, control.consumed_signal, control.producer_sleeping, patience);
         }
         const std::uint64_t first = write_position_ % ring_lines, next = (write_position_ + frame_lines) % ring_lines;
         Line& line = lines[first];
@@ -256,7 +264,8 @@ private:
     std::uint64_t write_position_ = 0;
     std::uint64_t sequence_ = 0;
     std::uint64_t known_consumed_ = 0;
-    std::vector<std::uint8_t> holds_payload_ = std::vector<std::uint8_t>(ring_lines, 0);  // line starts with payload bytes
+    std::vector<std::uint8_t> holds_payload_ =
+        std::vector<std::uint8_t>(ring_lines, 0);  // line starts with payload bytes
     // Consumer side.
     std::uint64_t read_position_ = 0;
     std::uint64_t next_sequence_ = 1;
@@ -279,7 +288,8 @@ Link make_shm_ring_link(const LinkOptions& options, PeerAlive parent_sees_peer) 
 }
 
 std::unique_ptr<Endpoint> open_shm_ring_endpoint(std::span<const std::string> arguments, PeerAlive child_sees_parent) {
-    if (arguments.size() != 4) throw std::invalid_argument("a shm_ring endpoint needs <segment> <wait> <max message bytes>");
+    if (arguments.size() != 4)
+        throw std::invalid_argument("a shm_ring endpoint needs <segment> <wait> <max message bytes>");
     const auto limit = message_limit_argument(arguments, 3);
     auto segment = std::make_shared<SharedMemory>(SharedMemory::open_named(arguments[1]));
     if (segment->size() < sizeof(SegmentLayout)) throw std::invalid_argument("segment too small for a ring pair");

@@ -56,10 +56,13 @@ std::string_view to_string(DetectMethod method) {
 }
 
 CrashDetector::CrashDetector(const Launcher& launcher, DetectMethod method)
-    : launcher_(launcher), method_(method), segment_(SharedMemory::create_named(sizeof(CrashProbe))),
+    : launcher_(launcher),
+      method_(method),
+      segment_(SharedMemory::create_named(sizeof(CrashProbe))),
       probe_(new (segment_.data()) CrashProbe) {
     if (shares_address_space(launcher.backend()))
-        throw std::invalid_argument("a thread that aborts ends the whole process: there is no parent left to detect it");
+        throw std::invalid_argument(
+            "a thread that aborts ends the whole process: there is no parent left to detect it");
     sigemptyset(&previous_mask_);
     if (method_ == DetectMethod::signalfd) {
         // SIGCHLD must be blocked for a signalfd to receive it (and is, in this
@@ -130,8 +133,7 @@ std::int64_t CrashDetector::measure_once() {
     probe_->go.store(0);
     if (signalfd_) {  // a SIGCHLD left from an earlier child would hide this one's: the signal does not queue
         signalfd_siginfo stale{};
-        while (::read(signalfd_.get(), &stale, sizeof stale) > 0) {
-        }
+        while (::read(signalfd_.get(), &stale, sizeof stale) > 0) {}
     }
     const bool hold_lock = method_ == DetectMethod::robust_mutex;
     std::unique_ptr<RunningWorker> worker = launcher_.start(

@@ -46,7 +46,7 @@ private:
     DetectMethod method_;
     SharedMemory segment_;
     CrashProbe* probe_;
-    UniqueFd signalfd_;      // signalfd only
+    UniqueFd signalfd_;       // signalfd only
     sigset_t previous_mask_;  // signalfd only: this thread's mask before SIGCHLD was blocked
 };
 

@@ -134,8 +134,7 @@ struct SandboxOutcome {
 // results reach the parent through a pipe, and only if the sandbox survives.
 // The sandbox leaves through _exit() whatever it throws (a thread that cannot
 // start, say): never into the caller's code, which is the parent's.
-SandboxOutcome run_thread_sandbox(unsigned workers, std::uint64_t n, std::optional<unsigned> failing,
-                                  Failure failure) {
+SandboxOutcome run_thread_sandbox(unsigned workers, std::uint64_t n, std::optional<unsigned> failing, Failure failure) {
     FdPair pipe = make_pipe();
     const pid_t pid = fork_dying_with_parent();
     if (pid < 0) throw_errno("fork of the thread sandbox");
@@ -175,7 +174,7 @@ IsolationRun crash_a_thread(unsigned workers, std::uint64_t n, Failure failure) 
 IsolationRun crash_one_worker(const Launcher& launcher, unsigned workers, std::uint64_t n, Failure failure) {
     if (workers < 2) throw std::invalid_argument("isolation needs at least 2 workers: one crashes, others work");
     return shares_address_space(launcher.backend()) ? crash_a_thread(workers, n, failure)
-                                                 : crash_a_process(launcher, workers, n, failure);
+                                                    : crash_a_process(launcher, workers, n, failure);
 }
 
 }  // namespace tvp

@@ -13,11 +13,11 @@
 namespace tvp {
 
 struct IsolationRun {
-    std::string crash;                 // how the crashed worker (or the thread sandbox) ended
-    unsigned survivors = 0;            // other workers whose results reached the parent
-    double detect_seconds = 0;         // start until every worker was joined and the crash seen
-    double replace_seconds = 0;        // redoing the lost work until the sum is complete
-    bool sum_correct = false;          // the final sum equals the closed form
+    std::string crash;           // how the crashed worker (or the thread sandbox) ended
+    unsigned survivors = 0;      // other workers whose results reached the parent
+    double detect_seconds = 0;   // start until every worker was joined and the crash seen
+    double replace_seconds = 0;  // redoing the lost work until the sum is complete
+    bool sum_correct = false;    // the final sum equals the closed form
 };
 
 // How the one failing worker fails: by crashing (abort(), the scenario), or by

@@ -8,7 +8,6 @@
 
 namespace tvp {
 
-
 Task IdleWorker::spawn_task() const { return named_task(*this); }
 
 IdleWorker IdleWorker::from_args(std::span<const std::string>) { return {}; }

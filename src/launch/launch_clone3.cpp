@@ -59,8 +59,7 @@ long clone3_calling(clone_args* args, void (*entry)(ChildJob*) noexcept, ChildJo
         "ud2\n"  // child_entry never returns
         "1:\n"
         : "=a"(result)
-        : "0"(static_cast<long>(SYS_clone3)), "D"(args), "S"(sizeof(clone_args)), "r"(entry_register),
-          "r"(job_register)
+        : "0"(static_cast<long>(SYS_clone3)), "D"(args), "S"(sizeof(clone_args)), "r"(entry_register), "r"(job_register)
         : "rcx", "r11", "memory", "cc");
     return result;
 }

@@ -70,7 +70,8 @@ HandshakeOutcome handshake(const std::filesystem::path& program, std::uint64_t c
     std::string reply;
     const auto deadline = std::chrono::steady_clock::now() + handshake_timeout;
     while (reply.find('\n') == std::string::npos && reply.size() < 256) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         pollfd ready{.fd = output.first.get(), .events = POLLIN, .revents = 0};
         if (left.count() <= 0 || ::poll(&ready, 1, static_cast<int>(left.count())) <= 0) break;
         char buffer[256];

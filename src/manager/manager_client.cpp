@@ -32,7 +32,8 @@ timeval to_timeval(std::chrono::milliseconds duration) {
 
 }  // namespace
 
-ManagerClient::ManagerClient(const std::string& socket_name, const AuthKey& key, std::chrono::milliseconds reply_timeout)
+ManagerClient::ManagerClient(const std::string& socket_name, const AuthKey& key,
+                             std::chrono::milliseconds reply_timeout)
     : reply_timeout_(reply_timeout) {
     socklen_t length = 0;
     const sockaddr_un address = unix_socket_address(socket_name, length);
@@ -115,8 +116,8 @@ std::vector<std::uint64_t> ManagerClient::list(std::uint64_t max_entries) {
     // connection is closed, since its stream is no longer in step.
     if (entries > max_entries) {
         fd_.reset();
-        throw std::runtime_error("the manager server reports " + std::to_string(entries) + " list entries, more than the " +
-                                 std::to_string(max_entries) + " this run can hold");
+        throw std::runtime_error("the manager server reports " + std::to_string(entries) +
+                                 " list entries, more than the " + std::to_string(max_entries) + " this run can hold");
     }
     std::vector<std::uint64_t> list(entries);
     if (entries > 0) receive(list.data(), entries * sizeof(std::uint64_t));
@@ -140,7 +141,8 @@ std::vector<std::pair<std::string, std::uint64_t>> ManagerClient::dict(std::uint
         if (encoded.size() - at < sizeof length) throw malformed("ends inside a key's length");
         std::memcpy(&length, encoded.data() + at, sizeof length);
         at += sizeof length;
-        if (length > max_key_bytes || encoded.size() - at < length + sizeof value) throw malformed("has a bad key length");
+        if (length > max_key_bytes || encoded.size() - at < length + sizeof value)
+            throw malformed("has a bad key length");
         std::string key = encoded.substr(at, length);
         std::memcpy(&value, encoded.data() + at + length, sizeof value);
         entries.emplace_back(std::move(key), value);

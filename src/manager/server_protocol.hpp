@@ -35,7 +35,7 @@ enum Op : std::uint32_t {
     // The parent's connection only.
     op_dump_list,
     op_dump_dict,
-    op_reset,   // value: the list entries the next run appends (at most the server's capacity)
+    op_reset,  // value: the list entries the next run appends (at most the server's capacity)
     op_dropped,
     op_refused,
     op_shutdown,

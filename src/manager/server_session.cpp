@@ -57,9 +57,13 @@ void ServerSession::run_worker(unsigned worker, std::uint64_t operations, Mix mi
 }
 
 Task ServerSession::spawned_worker(unsigned worker, std::uint64_t operations, Mix mix) const {
-    if (!key_file_) throw std::logic_error("a manager server started in this process has no key file for a spawned worker");
-    return named_task(ClientTask{
-        .socket_name = config_.socket_name, .key_fd = key_fd(), .worker = worker, .operations = operations, .mix = mix});
+    if (!key_file_)
+        throw std::logic_error("a manager server started in this process has no key file for a spawned worker");
+    return named_task(ClientTask{.socket_name = config_.socket_name,
+                                 .key_fd = key_fd(),
+                                 .worker = worker,
+                                 .operations = operations,
+                                 .mix = mix});
 }
 
 std::uint64_t ServerSession::verify(unsigned workers, std::uint64_t operations, Mix mix) {

@@ -52,13 +52,13 @@ pid_t parent_of(pid_t pid) {
 
 struct Client {
     UniqueFd fd;
-    bool control = false;        // the parent's own connection
-    bool authenticated = false;  // sent the key
-    bool waiting = false;        // asked for the lock, not granted yet
-    bool gone = false;           // dropped; removed at the end of this round
+    bool control = false;                     // the parent's own connection
+    bool authenticated = false;               // sent the key
+    bool waiting = false;                     // asked for the lock, not granted yet
+    bool gone = false;                        // dropped; removed at the end of this round
     unsigned char frame[sizeof(Hello)] = {};  // the message being received (a Hello or a Request)
     std::size_t have = 0;
-    std::string out;             // reply bytes not sent yet
+    std::string out;  // reply bytes not sent yet
     std::size_t sent = 0;
     Clock::time_point deadline = Clock::time_point::max();  // to finish `frame` or take `out`
 
@@ -75,7 +75,7 @@ public:
         while (running_) {
             std::vector<pollfd>& watched = watched_;
             std::vector<Client*>& owners = owners_;  // owners[i] is watched[i + listening]
-            watched.clear();  // kept between rounds: no allocation per request
+            watched.clear();                         // kept between rounds: no allocation per request
             owners.clear();
             const auto now = Clock::now();
             auto wake = std::min(now + orphan_check_interval, next_orphan_check);
@@ -87,7 +87,8 @@ public:
                 owners.push_back(&client);
                 wake = std::min(wake, client.deadline);
             }
-            const auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::max(wake - now, Clock::duration::zero()));
+            const auto wait =
+                std::chrono::ceil<std::chrono::milliseconds>(std::max(wake - now, Clock::duration::zero()));
             const int ready = ::poll(watched.data(), watched.size(), static_cast<int>(wait.count()));
             if (ready < 0 && errno != EINTR) throw_errno("poll");
             if (ready > 0) {
@@ -143,7 +144,8 @@ private:
         if (client.gone) return;
         client.gone = true;
         client.fd.reset();
-        if (lock_owner_ == &client) lock_owner_ = nullptr;  // a client that dies holding the lock must not block the others
+        if (lock_owner_ == &client)
+            lock_owner_ = nullptr;  // a client that dies holding the lock must not block the others
         std::erase(waiting_, &client);
         ++(refused ? refused_ : dropped_);
     }
@@ -171,7 +173,8 @@ private:
         if (!client.authenticated) {
             Hello hello;
             std::memcpy(&hello, client.frame, sizeof hello);
-            if (hello.magic != hello_magic || !config_.key.matches(std::span<const unsigned char, AuthKey::size>(hello.key)))
+            if (hello.magic != hello_magic ||
+                !config_.key.matches(std::span<const unsigned char, AuthKey::size>(hello.key)))
                 return drop(client, true);
             client.authenticated = true;
             return;  // no reply: a request follows at once, and keeps one round trip per operation
@@ -236,9 +239,7 @@ private:
                 return answer(client, 0, 0);
             case op_dropped: return answer(client, 0, dropped_);
             case op_refused: return answer(client, 0, refused_);
-            case op_shutdown:
-                running_ = false;
-                return answer(client, 0, 0);
+            case op_shutdown: running_ = false; return answer(client, 0, 0);
             default: return refuse();
         }
     }
@@ -253,8 +254,8 @@ private:
     // Sends what the socket takes now; the rest waits for POLLOUT, until the deadline.
     void flush(Client& client) {
         while (client.sent < client.out.size()) {
-            const ssize_t put = ::send(client.fd.get(), client.out.data() + client.sent, client.out.size() - client.sent,
-                                       MSG_DONTWAIT | MSG_NOSIGNAL);
+            const ssize_t put = ::send(client.fd.get(), client.out.data() + client.sent,
+                                       client.out.size() - client.sent, MSG_DONTWAIT | MSG_NOSIGNAL);
             if (put >= 0) {
                 client.sent += static_cast<std::size_t>(put);
             } else if (errno == EAGAIN || errno == EWOULDBLOCK) {

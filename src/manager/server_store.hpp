@@ -36,9 +36,9 @@ std::string unique_socket_name();
 // What a server admits, decided by the parent that starts it.
 struct ServerConfig {
     std::string socket_name;
-    pid_t parent = 0;             // connects as the controller; its children connect as workers
+    pid_t parent = 0;  // connects as the controller; its children connect as workers
     AuthKey key;
-    unsigned workers = 0;         // set/get name keys "worker0" .. "worker<workers-1>"
+    unsigned workers = 0;             // set/get name keys "worker0" .. "worker<workers-1>"
     std::uint64_t list_capacity = 0;  // the most list entries a run may reserve (and append)
     // How long a client may take to finish a message it started, or to take a
     // reply the server has for it, before it is disconnected.

@@ -39,7 +39,9 @@ struct KeyLess {
     static std::string_view view(const ShmString& key) { return {key.data(), key.size()}; }
     static std::string_view view(std::string_view key) { return key; }
     template <class Left, class Right>
-    bool operator()(const Left& left, const Right& right) const { return view(left) < view(right); }
+    bool operator()(const Left& left, const Right& right) const {
+        return view(left) < view(right);
+    }
 };
 
 using ShmDict = bip::map<ShmString, std::uint64_t, KeyLess,
@@ -90,7 +92,8 @@ ShmStore ShmStore::create(std::size_t bytes) {
             Segment{bip::managed_shared_memory(bip::create_only, name.c_str(), bytes, nullptr, owner_only)});
         reserve_named_segment("/" + name);
         ShmStore store(std::move(segment), name, true);
-        store.state_ = store.segment_->memory.construct<SharedState>(state_name)(store.segment_->memory.get_segment_manager());
+        store.state_ =
+            store.segment_->memory.construct<SharedState>(state_name)(store.segment_->memory.get_segment_manager());
         return store;
     } catch (const bip::interprocess_exception& error) {  // bad_alloc, or a size below Boost's own header
         remove_name(name);

@@ -21,8 +21,9 @@ std::uint64_t total_appends(unsigned workers, std::uint64_t operations, Mix mix)
 
 std::string worker_key(std::uint64_t worker) { return "worker" + std::to_string(worker); }
 
-std::uint64_t verify(std::span<const std::uint64_t> list, const std::vector<std::pair<std::string, std::uint64_t>>& dict,
-            unsigned workers, std::uint64_t operations, Mix mix) {
+std::uint64_t verify(std::span<const std::uint64_t> list,
+                     const std::vector<std::pair<std::string, std::uint64_t>>& dict, unsigned workers,
+                     std::uint64_t operations, Mix mix) {
     auto fail = [](const std::string& what) { throw std::runtime_error("lost update: " + what); };
     std::vector<std::uint64_t> expected_next(workers, 0);  // the next op each worker should have appended
     auto advance = [&](std::uint64_t worker) {
@@ -44,7 +45,8 @@ std::uint64_t verify(std::span<const std::uint64_t> list, const std::vector<std:
     while (last_write > 0 && !writes(mix, last_write - 1)) --last_write;
     for (unsigned worker = 0; worker < workers; ++worker) {
         if (advance(worker) != operations)
-            fail("worker " + std::to_string(worker) + "'s appends stop before op " + std::to_string(expected_next[worker]));
+            fail("worker " + std::to_string(worker) + "'s appends stop before op " +
+                 std::to_string(expected_next[worker]));
         const auto found = entries.find(worker_key(worker));
         if (last_write == 0) continue;
         if (found == entries.end()) fail("the dict lacks " + worker_key(worker));

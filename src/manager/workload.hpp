@@ -33,8 +33,9 @@ std::string worker_key(std::uint64_t worker);
 // list must hold each worker's writes exactly once and in its order, the dict
 // each worker's key with its last write. Returns the list entries it checked
 // (total_appends()), so that a caller can prove the check ran on the whole run.
-std::uint64_t verify(std::span<const std::uint64_t> list, const std::vector<std::pair<std::string, std::uint64_t>>& dict,
-            unsigned workers, std::uint64_t operations, Mix mix);
+std::uint64_t verify(std::span<const std::uint64_t> list,
+                     const std::vector<std::pair<std::string, std::uint64_t>>& dict, unsigned workers,
+                     std::uint64_t operations, Mix mix);
 
 // One worker's view of a store, the three operations the workload is made of:
 //   locked(body)      runs body() holding the store's lock (one operation);

@@ -55,7 +55,7 @@ void require_child_success(ChildProcess& child, const std::string& role) {
 }
 
 PageWrites child_writes(std::span<std::byte> memory, std::uint64_t pattern) {
-    FdPair report = make_pipe();  // the child's seconds, to the parent
+    FdPair report = make_pipe();                 // the child's seconds, to the parent
     const pid_t pid = fork_dying_with_parent();  // an orphaned writer dies with bench
     if (pid < 0) throw_errno("fork");
     if (pid == 0) {
@@ -75,13 +75,13 @@ PageWrites child_writes(std::span<std::byte> memory, std::uint64_t pattern) {
     require_child_success(child, "writing");
     if (!reported) throw std::runtime_error("the writing child exited without reporting its time");
     if (auto page = first_page_without(memory, pattern))
-        throw std::runtime_error("copy-on-write check failed: the parent sees the child's writes (" +
-                                 page_text(*page) + ")");
+        throw std::runtime_error("copy-on-write check failed: the parent sees the child's writes (" + page_text(*page) +
+                                 ")");
     return {seconds, pattern};
 }
 
 PageWrites parent_writes(std::span<std::byte> memory, std::uint64_t pattern) {
-    FdPair release = make_pipe();  // closed by the parent once it has written: the child then checks
+    FdPair release = make_pipe();                // closed by the parent once it has written: the child then checks
     const pid_t pid = fork_dying_with_parent();  // an orphaned writer dies with bench
     if (pid < 0) throw_errno("fork");
     if (pid == 0) {
@@ -115,8 +115,7 @@ PageWrites thread_writes(std::span<std::byte> memory, std::uint64_t pattern) {
 
 void write_pattern(std::span<std::byte> memory, std::uint64_t value) noexcept {
     const std::size_t pages = memory.size() / page_bytes;
-    for (std::size_t page = 0; page < pages; ++page)
-        *static_cast<volatile std::uint64_t*>(word(memory, page)) = value;
+    for (std::size_t page = 0; page < pages; ++page) *static_cast<volatile std::uint64_t*>(word(memory, page)) = value;
 }
 
 std::optional<std::size_t> first_page_without(std::span<const std::byte> memory, std::uint64_t value) noexcept {

@@ -15,9 +15,9 @@
 namespace tvp {
 
 enum class PageWriter {
-    forked_child,   // the child writes its pages; the parent must still see the old pattern
-    parent,         // the parent writes while a forked child holds the pages; the child must see the old one
-    thread,         // a new thread writes; the caller must see the new pattern
+    forked_child,  // the child writes its pages; the parent must still see the old pattern
+    parent,        // the parent writes while a forked child holds the pages; the child must see the old one
+    thread,        // a new thread writes; the caller must see the new pattern
 };
 
 // Writes `value` in the first 8 bytes of every 4 KiB page of `memory`.
@@ -27,8 +27,8 @@ void write_pattern(std::span<std::byte> memory, std::uint64_t value) noexcept;
 std::optional<std::size_t> first_page_without(std::span<const std::byte> memory, std::uint64_t value) noexcept;
 
 struct PageWrites {
-    double seconds = 0;            // the writer's own time for writing every page
-    std::uint64_t pattern = 0;     // what `memory` holds afterwards, as this process sees it
+    double seconds = 0;         // the writer's own time for writing every page
+    std::uint64_t pattern = 0;  // what `memory` holds afterwards, as this process sees it
 };
 
 // `memory` must hold `pattern` in every page (write_pattern) and be private

@@ -32,7 +32,6 @@ struct WorkerMemory {
 // `shared_buffer` is not empty, write one byte in each of its pages (the
 // parent's buffer, copied on write by fork); measures while all are alive;
 // then releases and joins them.
-WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers,
-                                   std::span<std::byte> shared_buffer = {});
+WorkerMemory measure_worker_memory(const Launcher& launcher, unsigned workers, std::span<std::byte> shared_buffer = {});
 
 }  // namespace tvp

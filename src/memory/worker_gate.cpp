@@ -25,8 +25,7 @@ void WorkerGate::arrive_and_wait(int ready_fd, int release_fd) {
     const char byte = 1;
     write_all(ready_fd, &byte, 1, false);
     char ignored;
-    while (::read(release_fd, &ignored, 1) < 0 && errno == EINTR) {
-    }
+    while (::read(release_fd, &ignored, 1) < 0 && errno == EINTR) {}
 }
 
 void WorkerGate::disown_in_forked_child() {

@@ -24,8 +24,8 @@ AnonymousMemory::AnonymousMemory(std::size_t mebibytes, const AnonymousMemoryOpt
     if (huge && !options.touched)
         throw std::invalid_argument("transparent huge pages need touched memory (untouched memory has no pages)");
     if (huge && mebibytes % (huge_page_bytes >> 20) != 0)
-        throw std::invalid_argument("transparent huge pages need whole 2 MiB pages, not " +
-                                    std::to_string(mebibytes) + " MiB");
+        throw std::invalid_argument("transparent huge pages need whole 2 MiB pages, not " + std::to_string(mebibytes) +
+                                    " MiB");
     if (huge) {
         // Checked first, so that a machine without them does not touch the memory for nothing.
         const std::string setting = transparent_huge_pages_setting(options.thp_setting_file);

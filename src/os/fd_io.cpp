@@ -22,15 +22,15 @@ namespace {
 void wait_for_peer(int fd, short events, std::chrono::milliseconds patience, const char* what) {
     const auto deadline = std::chrono::steady_clock::now() + patience;
     while (true) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         pollfd watched{.fd = fd, .events = events, .revents = 0};
         const int ready = ::poll(&watched, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
         if (ready > 0) return;
         if (ready < 0 && errno != EINTR) throw_errno(std::string("poll before ") + what);
         if (ready == 0)
-            throw PeerTimeout(std::string(what) + ": the peer made no progress in " +
-                                     std::to_string(patience.count()) +
-                                     " ms (stopped or stuck, though its end is still open)");
+            throw PeerTimeout(std::string(what) + ": the peer made no progress in " + std::to_string(patience.count()) +
+                              " ms (stopped or stuck, though its end is still open)");
     }
 }
 

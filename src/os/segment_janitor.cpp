@@ -78,7 +78,8 @@ void keep_only(int first, int second) {
     ::setsid();
     keep_only(owner, channel);
     std::unordered_set<std::string> names;
-    pollfd watched[2] = {{.fd = owner, .events = POLLIN, .revents = 0}, {.fd = channel, .events = POLLIN, .revents = 0}};
+    pollfd watched[2] = {{.fd = owner, .events = POLLIN, .revents = 0},
+                         {.fd = channel, .events = POLLIN, .revents = 0}};
     bool owner_ended = false;
     while (!owner_ended) {
         if (::poll(watched, 2, -1) < 0) {

@@ -28,7 +28,9 @@ public:
     // Empty for anonymous memory.
     const std::string& name() const { return name_; }
     template <class T>
-    T* as() const { return static_cast<T*>(address_); }
+    T* as() const {
+        return static_cast<T*>(address_);
+    }
     // Removes the name now and keeps the mapping: once every peer has mapped
     // the segment, nothing is left in /dev/shm even if a process dies later.
     void unlink_name() noexcept;

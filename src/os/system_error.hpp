@@ -11,8 +11,6 @@ namespace tvp {
     throw std::system_error(error_number, std::generic_category(), what);
 }
 
-[[noreturn]] inline void throw_errno(const std::string& what) {
-    throw_system_error(errno, what);
-}
+[[noreturn]] inline void throw_errno(const std::string& what) { throw_system_error(errno, what); }
 
 }  // namespace tvp

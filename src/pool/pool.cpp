@@ -93,8 +93,8 @@ std::unique_ptr<Pool::Slot> Pool::start_worker(unsigned index) {
     const bool is_process = !shares_address_space(options_.backend);
     auto peer_task = [&](ipc::Link& link) {
         if (runs_worker_executable(options_.backend))
-            return named_task(PoolWorkerTask{.cpu = options_.worker_cpu, .parent = ::getpid(),
-                                             .endpoint = link.peer_arguments});
+            return named_task(
+                PoolWorkerTask{.cpu = options_.worker_cpu, .parent = ::getpid(), .endpoint = link.peer_arguments});
         ipc::Endpoint* peer = link.peer.get();
         ipc::Endpoint* own_parent_end = link.parent.get();
         const WorkerOptions worker{.cpu = options_.worker_cpu, .is_process = is_process};
@@ -112,13 +112,12 @@ std::unique_ptr<Pool::Slot> Pool::start_worker(unsigned index) {
         };
         return task;
     };
-    ipc::StartedPeer started =
-        ipc::start_peer(Launcher(options_.backend, options_.worker_executable),
-                        {.mechanism = options_.mechanism,
-                         .wait = options_.wait,
-                         .max_message_bytes = max_pool_message_bytes,
-                         .pipe_kind = info(options_.backend).pipe},
-                        peer_task, "pool worker " + std::to_string(index + 1));
+    ipc::StartedPeer started = ipc::start_peer(Launcher(options_.backend, options_.worker_executable),
+                                               {.mechanism = options_.mechanism,
+                                                .wait = options_.wait,
+                                                .max_message_bytes = max_pool_message_bytes,
+                                                .pipe_kind = info(options_.backend).pipe},
+                                               peer_task, "pool worker " + std::to_string(index + 1));
     auto slot = std::make_unique<Slot>();
     slot->link = std::move(started.link);
     slot->pid = std::move(started.pid);
@@ -158,8 +157,8 @@ std::string Pool::replace(unsigned worker, std::uint64_t task, const std::string
 }
 
 Reply Pool::run(unsigned worker, const PoolTask& task) {
-    if (worker >= size()) throw std::out_of_range("pool worker " + std::to_string(worker + 1) + " of " +
-                                                  std::to_string(size()));
+    if (worker >= size())
+        throw std::out_of_range("pool worker " + std::to_string(worker + 1) + " of " + std::to_string(size()));
     const std::uint64_t sequence = next_sequence_++;
     try {
         send(worker, sequence, task);

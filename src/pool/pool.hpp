@@ -29,7 +29,7 @@ struct PoolOptions {
     ipc::Mechanism mechanism = ipc::Mechanism::shm_ring;
     ipc::WaitMode wait = ipc::WaitMode::spin;  // for the ring; pipes always block
     unsigned workers = 2;
-    int worker_cpu = -1;  // pin every worker to this CPU; -1: anywhere
+    int worker_cpu = -1;                           // pin every worker to this CPU; -1: anywhere
     std::filesystem::path worker_executable = {};  // what a spawned worker runs; empty: the default worker
     // Tasks in flight per worker in map(): with 2, a worker finds its next task
     // waiting while the parent collects the previous result.

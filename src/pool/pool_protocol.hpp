@@ -41,7 +41,7 @@ struct TaskReply {
 
 // The largest message of either direction, for the link's limit.
 inline constexpr std::size_t max_pool_message_bytes = sizeof(TaskRequest) > sizeof(TaskReply) ? sizeof(TaskRequest)
-                                                                                               : sizeof(TaskReply);
+                                                                                              : sizeof(TaskReply);
 
 // The sum of squares over [0, n) as tasks of `chunk` elements (the last one
 // takes what is left). Requires chunk >= 1.

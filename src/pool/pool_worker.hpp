@@ -14,8 +14,8 @@
 namespace tvp::pool {
 
 struct WorkerOptions {
-    int cpu = -1;             // pin to this CPU; -1: anywhere
-    bool is_process = true;   // a crash task aborts a process; a thread worker throws instead
+    int cpu = -1;            // pin to this CPU; -1: anywhere
+    bool is_process = true;  // a crash task aborts a process; a thread worker throws instead
 };
 
 // Sends the ready message (ipc::is_ready_message), then serves tasks until the

@@ -28,13 +28,14 @@ enum class AddressSpace {
 //     create, create_split, sumsq and isolation; --backends selects for all);
 //   raw_baseline: the bare-system-call loop of the create scenario it is read
 //     beside ("" where none is its own).
-#define TVP_BACKENDS(X)                                                                                             \
-    X(thread, shared, posix, true, "raw_pthread", "std::thread in this process")                                           \
-    X(fork, copied, posix, true, "raw_fork", "fork(); the child runs the task and leaves with _exit()")                     \
-    X(posix_spawn, fresh, posix, true, "raw_posix_spawn", "posix_spawn() of the worker program (Python's \"spawn\")")       \
-    X(boost_process, fresh, boost, true, "", "boost::process::child of the worker program")                                \
-    X(vfork, fresh, posix, false, "raw_vfork", "vfork() + execve() of the worker program")                                 \
-    X(clone3, fresh, posix, false, "", "clone3(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) + execve(), waited for through its pidfd") \
+#define TVP_BACKENDS(X)                                                                                               \
+    X(thread, shared, posix, true, "raw_pthread", "std::thread in this process")                                      \
+    X(fork, copied, posix, true, "raw_fork", "fork(); the child runs the task and leaves with _exit()")               \
+    X(posix_spawn, fresh, posix, true, "raw_posix_spawn", "posix_spawn() of the worker program (Python's \"spawn\")") \
+    X(boost_process, fresh, boost, true, "", "boost::process::child of the worker program")                           \
+    X(vfork, fresh, posix, false, "raw_vfork", "vfork() + execve() of the worker program")                            \
+    X(clone3, fresh, posix, false, "",                                                                                \
+      "clone3(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) + execve(), waited for through its pidfd")                            \
     X(boost_process_vfork, fresh, posix, false, "", "boost::process::child with boost::process::posix::use_vfork")
 
 enum class Backend {
@@ -72,7 +73,8 @@ std::optional<Backend> parse_backend(std::string_view name);
 namespace detail {
 template <auto keep>
 constexpr auto backends_where() {
-    constexpr std::size_t count = static_cast<std::size_t>(std::count_if(backend_table.begin(), backend_table.end(), keep));
+    constexpr std::size_t count =
+        static_cast<std::size_t>(std::count_if(backend_table.begin(), backend_table.end(), keep));
     std::array<Backend, count> chosen{};
     std::size_t next = 0;
     for (const BackendInfo& row : backend_table)
@@ -84,7 +86,8 @@ constexpr auto backends_where() {
 inline constexpr auto all_backends = detail::backends_where<[](const BackendInfo&) { return true; }>();
 inline constexpr auto process_backends =
     detail::backends_where<[](const BackendInfo& row) { return row.address_space != AddressSpace::shared; }>();
-inline constexpr auto default_backends = detail::backends_where<[](const BackendInfo& row) { return row.runs_by_default; }>();
+inline constexpr auto default_backends =
+    detail::backends_where<[](const BackendInfo& row) { return row.runs_by_default; }>();
 inline constexpr auto optional_backends =
     detail::backends_where<[](const BackendInfo& row) { return !row.runs_by_default; }>();
 

@@ -45,7 +45,7 @@ bool kill_and_reap_through_pidfd(pid_t pid) {
     UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
     if (!pidfd) return errno != ENOSYS;  // ESRCH: no such process, nothing of ours to kill
     siginfo_t info{};
-    if (wait_for_pidfd(pidfd.get(), info, WEXITED | WNOHANG | WNOWAIT) != 0) return true;  // not our child
+    if (wait_for_pidfd(pidfd.get(), info, WEXITED | WNOHANG | WNOWAIT) != 0) return true;      // not our child
     if (info.si_pid == 0) ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);  // still running
     wait_for_pidfd(pidfd.get(), info, WEXITED);
     return true;

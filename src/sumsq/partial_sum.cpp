@@ -29,11 +29,11 @@ std::vector<std::string> SumsqPartialTask::to_args() const {
 
 SumsqPartialTask SumsqPartialTask::from_args(std::span<const std::string> args) {
     require_argument_count(args, 4, name, "<segment> <slot> <begin> <end>");
-    SumsqPartialTask task{.segment = args[0],
-                          .slot = integer_argument<std::size_t>(args, 1, "slot"),
-                          .range = {integer_argument<std::uint64_t>(args, 2, "begin"),
-                                    integer_argument<std::uint64_t>(args, 3, "end")},
-                          .slots = nullptr};
+    SumsqPartialTask task{
+        .segment = args[0],
+        .slot = integer_argument<std::size_t>(args, 1, "slot"),
+        .range = {integer_argument<std::uint64_t>(args, 2, "begin"), integer_argument<std::uint64_t>(args, 3, "end")},
+        .slots = nullptr};
     if (task.range.begin > task.range.end || task.range.end > max_sum_of_squares_n())
         throw std::out_of_range("range [" + args[2] + ", " + args[3] + ") is not one a run of the suite can have");
     return task;

@@ -20,11 +20,10 @@ PartialSumSlots::PartialSumSlots(Backend backend, std::size_t count) : backend_(
 }
 
 Task PartialSumSlots::task(std::size_t slot, IndexRange range) const {
-    return make_task(SumsqPartialTask{.segment = shared_ ? shared_->name() : std::string(),
-                                      .slot = slot,
-                                      .range = range,
-                                      .slots = slots_.data()},
-                     backend_);
+    return make_task(
+        SumsqPartialTask{
+            .segment = shared_ ? shared_->name() : std::string(), .slot = slot, .range = range, .slots = slots_.data()},
+        backend_);
 }
 
 void PartialSumSlots::clear() {

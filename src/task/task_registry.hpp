@@ -37,7 +37,6 @@ TaskFunction find_task(std::string_view name);
 // task, or a task that throws, is reported on stderr with exit code 64 or 70.
 int run_task_from_command_line(int argc, const char* const* argv);
 
-
 // A typed task: a struct with its fields, its name, and its work. to_args() and
 // from_args() are the one place its fields become command-line words and back,
 // so a spawned worker runs what a thread or forked child would. make_task()

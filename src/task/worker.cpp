@@ -1,11 +1,12 @@
 #include "task/worker.hpp"
 
-
 namespace tvp {
 
 void Worker::start(const WorkerStarter& launcher) {
     if (running_) throw std::logic_error("Worker::start: already started");
-    Task task = runs_worker_executable(launcher.backend()) ? spawn_task() : Task{.name = {}, .args = {}, .function = [this] { return run(); }};
+    Task task = runs_worker_executable(launcher.backend())
+                    ? spawn_task()
+                    : Task{.name = {}, .args = {}, .function = [this] { return run(); }};
     running_ = launcher.start(task);
 }
 

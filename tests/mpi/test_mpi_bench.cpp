@@ -55,7 +55,8 @@ std::string mpirun(int ranks, const std::string& btl, const std::string& extra =
 
 // bench_mpi under mpirun with `flags`, its results written as JSON to `out`.
 std::string bench_mpi_to_json(int ranks, const std::string& btl, const std::string& flags, const fs::path& out) {
-    return mpirun(ranks, btl) + bench_mpi() + flags + " --benchmark_out=" + out.string() + " --benchmark_out_format=json";
+    return mpirun(ranks, btl) + bench_mpi() + flags + " --benchmark_out=" + out.string() +
+           " --benchmark_out_format=json";
 }
 
 std::string mpirun(int ranks, const std::string& btl, const std::string& extra) {
@@ -170,10 +171,11 @@ TEST_F(MpiBenchTest, TransportMustMatchMpirun) {
 
 // Every scenario, tiny sizes, on both transports: each benchmark verified every iteration.
 void expect_every_scenario_verified(const std::string& btl, const fs::path& out) {
-    const auto result = run_command(bench_mpi_to_json(2, btl,
-                                                      " --round_trips=50 --sumsq_n=100000 --benchmark_min_time=0.01"
-                                                      " --benchmark_filter='bytes:(8|65536)/|sumsq|reduce|manager.*mix:write'",
-                                                      out));
+    const auto result =
+        run_command(bench_mpi_to_json(2, btl,
+                                      " --round_trips=50 --sumsq_n=100000 --benchmark_min_time=0.01"
+                                      " --benchmark_filter='bytes:(8|65536)/|sumsq|reduce|manager.*mix:write'",
+                                      out));
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out);
     EXPECT_EQ(run.results.get<std::string>("context.mpi_btl"), btl);
@@ -182,21 +184,24 @@ void expect_every_scenario_verified(const std::string& btl, const fs::path& out)
     std::set<std::string> scenarios;
     for (const auto& row : run.benchmarks) {
         const auto name = row.get<std::string>("name");
-        EXPECT_FALSE(row.get<bool>("error_occurred", false)) << name << ": " << row.get<std::string>("error_message", "");
+        EXPECT_FALSE(row.get<bool>("error_occurred", false))
+            << name << ": " << row.get<std::string>("error_message", "");
         EXPECT_EQ(row.get<double>("verified", -1), row.get<double>("iterations")) << name;
         EXPECT_NE(name.find("/btl:" + btl + "/"), std::string::npos) << name;
         scenarios.insert(name.substr(0, name.find('/', name.find('/') + 1)));
     }
     EXPECT_EQ(scenarios, (std::set<std::string>{"pingpong/mpi", "pingpong/raw_mpi", "bandwidth/mpi", "sumsq/mpi",
-                                                 "reduce/raw_mpi", "message_rate/mpi", "manager/mpi"}));
+                                                "reduce/raw_mpi", "message_rate/mpi", "manager/mpi"}));
 }
 
-TEST_F(MpiBenchTest, EveryScenarioOnTwoRanksIsVerifiedOverSharedMemory) { expect_every_scenario_verified("vader", out_); }
+TEST_F(MpiBenchTest, EveryScenarioOnTwoRanksIsVerifiedOverSharedMemory) {
+    expect_every_scenario_verified("vader", out_);
+}
 TEST_F(MpiBenchTest, EveryScenarioOnTwoRanksIsVerifiedOverTcp) { expect_every_scenario_verified("tcp", out_); }
 
 TEST_F(MpiBenchTest, ATwoRankBenchmarkOnOneRankIsSkippedWithTheReason) {
-    const auto result = run_command(bench_mpi_to_json(1, "vader",
-                                    " --round_trips=10 --benchmark_filter='pingpong/mpi/.*bytes:8/'", out_));
+    const auto result = run_command(
+        bench_mpi_to_json(1, "vader", " --round_trips=10 --benchmark_filter='pingpong/mpi/.*bytes:8/'", out_));
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out_);
     ASSERT_EQ(run.benchmarks.size(), 1u);
@@ -208,10 +213,12 @@ TEST_F(MpiBenchTest, ATwoRankBenchmarkOnOneRankIsSkippedWithTheReason) {
 // A failure on rank 1 (not a crash): the run goes on, and each benchmark is an
 // error naming rank 1; no rank is left waiting.
 TEST_F(MpiBenchTest, AFailureOnOneRankIsAnErrorNamingItAndNoHang) {
-    const auto result = run_command(bench_mpi_to_json(2, "vader",
-                                        " --tvp_test_fail_rank=1 --round_trips=20 --benchmark_min_time=0.01"
-                                        " --benchmark_filter='bytes:8/'", out_),
-                                    60);
+    const auto result =
+        run_command(bench_mpi_to_json(2, "vader",
+                                      " --tvp_test_fail_rank=1 --round_trips=20 --benchmark_min_time=0.01"
+                                      " --benchmark_filter='bytes:8/'",
+                                      out_),
+                    60);
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out_);
     ASSERT_EQ(run.benchmarks.size(), 4u);  // pingpong, raw pingpong, bandwidth, message rate
@@ -251,8 +258,10 @@ TEST_F(MpiBenchTest, SuiteRunsAcrossTheHostsOfAHostfileNamingThisHostTwice) {
     fs::create_directories(folder);
     const fs::path hostfile = folder / "hosts";
     std::ofstream(hostfile) << host << "\n" << host << "\n";
-    const auto result = run_command("/usr/bin/python3 " TVP_SOURCE_DIR "/scripts/suite --quick --no-build --scenarios mpi"
-                                    " --fail-on-error --mpi-hostfile " + hostfile.string() + " --out " + folder.string(),
+    const auto result = run_command("/usr/bin/python3 " TVP_SOURCE_DIR
+                                    "/scripts/suite --quick --no-build --scenarios mpi"
+                                    " --fail-on-error --mpi-hostfile " +
+                                        hostfile.string() + " --out " + folder.string(),
                                     280);
     std::vector<fs::path> written;
     for (const auto& entry : fs::directory_iterator(folder))
@@ -282,8 +291,8 @@ std::string benchmark_error(const boost::property_tree::ptree& row) {
 // works (2 workers), on the server rank 1 does (1 worker); every run verified
 // by manager::verify(), the same check as bench's manager.
 TEST_F(MpiBenchTest, ManagerInTheWindowAndOnTheServerIsVerifiedOnTwoRanks) {
-    const auto result = run_command(bench_mpi_to_json(2, "vader",
-                                    " --benchmark_min_time=0.01 --benchmark_filter='^manager/'", out_));
+    const auto result =
+        run_command(bench_mpi_to_json(2, "vader", " --benchmark_min_time=0.01 --benchmark_filter='^manager/'", out_));
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out_);
     std::map<std::string, double> workers;
@@ -306,15 +315,17 @@ TEST_F(MpiBenchTest, ManagerInTheWindowAndOnTheServerIsVerifiedOnTwoRanks) {
 // the window (worker 1 is rank 1) and on the server (worker 0 is rank 1).
 TEST_F(MpiBenchTest, ALostUpdateInTheManagerIsAnErrorNamingTheRank) {
     const auto result = run_command(bench_mpi_to_json(2, "vader",
-                                        " --tvp_test_lose_update_rank=1 --benchmark_min_time=0.01"
-                                        " --benchmark_filter='^manager/.*mix:write'", out_),
+                                                      " --tvp_test_lose_update_rank=1 --benchmark_min_time=0.01"
+                                                      " --benchmark_filter='^manager/.*mix:write'",
+                                                      out_),
                                     60);
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const JsonRun run = read_json(out_);
     ASSERT_EQ(run.benchmarks.size(), 2u);
     for (const auto& row : run.benchmarks) {
         const auto name = row.get<std::string>("name");
-        // The lost append is the first write from half-way: 1000 operations per worker in the window, 200 on the server.
+        // The lost append is the first write from half-way: 1000 operations per worker in the window, 200 on the
+        // server.
         const std::string expected = name.find("store:window") != std::string::npos
                                          ? "worker 1 (rank 1) appended op 501 where op 500 was due"
                                          : "worker 0 (rank 1) appended op 101 where op 100 was due";
@@ -326,8 +337,8 @@ TEST_F(MpiBenchTest, ALostUpdateInTheManagerIsAnErrorNamingTheRank) {
 // 3 ranks leave a sender without a receiver: skipped with that reason.
 TEST_F(MpiBenchTest, MessageRateRunsAPairPerTwoRanksAndSkipsAnOddCount) {
     for (int ranks : {2, 4}) {
-        const auto result = run_command(bench_mpi_to_json(ranks, "vader",
-                                        " --benchmark_min_time=0.01 --benchmark_filter='^message_rate/.*bytes:(8|65536)/'", out_));
+        const auto result = run_command(bench_mpi_to_json(
+            ranks, "vader", " --benchmark_min_time=0.01 --benchmark_filter='^message_rate/.*bytes:(8|65536)/'", out_));
         ASSERT_EQ(result.exit_code, 0) << result.output;
         const JsonRun run = read_json(out_);
         ASSERT_EQ(run.benchmarks.size(), 2u) << ranks << " ranks";
@@ -344,8 +355,7 @@ TEST_F(MpiBenchTest, MessageRateRunsAPairPerTwoRanksAndSkipsAnOddCount) {
             EXPECT_GT(row.get<double>("bytes_per_second", 0), 0) << name;
         }
     }
-    const auto odd = run_command(bench_mpi_to_json(3, "vader",
-                                 " --benchmark_filter='^message_rate/.*bytes:8/'", out_));
+    const auto odd = run_command(bench_mpi_to_json(3, "vader", " --benchmark_filter='^message_rate/.*bytes:8/'", out_));
     ASSERT_EQ(odd.exit_code, 0) << odd.output;
     const JsonRun run = read_json(out_);
     ASSERT_EQ(run.benchmarks.size(), 1u);
