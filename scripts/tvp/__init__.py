@@ -5,3 +5,8 @@ results_lib reads results files (names, medians, provenance); scenarios says, pe
 sections, table rows and plots show it; crossover, pools, parent_memory and mpi_report compute what those show;
 suite_jobs and machine_check serve scripts/suite; python_pools serves scripts/python_reference.
 """
+
+# Before any module of the package opens a descriptor (standard_streams.py says why).
+from .standard_streams import open_closed_standard_streams as _open_closed_standard_streams
+
+_open_closed_standard_streams()

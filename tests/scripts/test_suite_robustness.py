@@ -141,6 +141,22 @@ class WatchdogTest(FakeBenchTest):
         self.assertEqual([pid for pid in pids if alive(pid)], [])
 
 
+class ClosedStreamsTest(ScratchTest):
+    def test_a_suite_started_with_stdin_closed_runs_without_an_error(self):
+        """With 0 closed, the pipe to the suite's reaper took number 0, which the reaper replaced with
+        /dev/null: it took the suite for ended and removed the scratch folder under bench."""
+        out = self.scratch / "out"
+        result = subprocess.run(["sh", "-c", f"'{sys.executable}' '{SCRIPTS / 'suite'}' --no-build --build-dir "
+                                 f"'{BUILD_DIR}' --quick --scenarios sumsq_kernel --fail-on-error --out '{out}' <&-"],
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("0 benchmark(s) reported an error", result.stdout + result.stderr)
+        [written] = out.glob("*-quick.json")
+        rows = json.loads(written.read_text())["benchmarks"]
+        self.assertTrue(rows)
+        self.assertFalse([row["name"] for row in rows if row.get("error_occurred")])
+
+
 class ScratchFolderTest(FakeBenchTest):
     def test_sigkill_to_the_suite_leaves_no_scratch_folder(self):
         temp = self.scratch / "tmp"
