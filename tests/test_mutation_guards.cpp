@@ -58,6 +58,9 @@ TEST(MutationGuard, AMessageOfAnotherKindIsRefused) {
     ipc::MessageWriter writer(64);
     ipc::MessageChecker checker(64);
     EXPECT_THROW(checker.check(writer.next(0, ipc::MessageHeader::ack)), std::runtime_error);
+    EXPECT_THROW(checker.check(writer.next(0, ipc::MessageHeader::end_of_stream)), std::runtime_error);
+    EXPECT_EQ(checker.next_sequence(), 0u);
+    checker.check(writer.next(0, ipc::MessageHeader::data));
 }
 
 TEST(MutationGuard, AMessageLongerThanItsHeaderSaysIsRefused) {
