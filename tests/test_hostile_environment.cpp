@@ -18,12 +18,16 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
 #include "bench_runner.hpp"
 #include "os/fd_io.hpp"
+#include "ipc/message.hpp"
+#include "ipc/peer_session.hpp"
 #include "os/unique_fd.hpp"
+#include "pool/pool.hpp"
 
 namespace tvp {
 namespace {
@@ -175,57 +179,44 @@ TEST(HostileEnvironment, AWriteToAPeerThatDoesNotReadGivesUpAfterItsPatience) {
     }
 }
 
-// The children of `pid` (all its threads'), from /proc.
-std::vector<pid_t> children_of(pid_t pid) {
-    std::vector<pid_t> children;
-    std::error_code error;
-    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
-        std::ifstream list(task.path() / "children");
-        for (pid_t child; list >> child;) children.push_back(child);
+// A stopped peer keeps its end of the link open, so no end-of-file ever comes:
+// the wait must give up after its patience (20 s), naming what it waited for.
+std::string error_when_stopped(pid_t peer, const std::function<void()>& wait_on_peer) {
+    ::kill(peer, SIGSTOP);
+    const auto start = std::chrono::steady_clock::now();
+    std::string error = "no error";
+    try {
+        wait_on_peer();
+    } catch (const std::exception& caught) {
+        error = caught.what();
     }
-    return children;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ::kill(peer, SIGCONT);
+    EXPECT_GE(seconds, give_up_after_seconds - 1.0);
+    EXPECT_LT(seconds, give_up_after_seconds + 10.0);
+    return error;
 }
 
-// A child in its own session is bench's janitor; any other is a worker.
-bool is_worker(pid_t child) { return ::getsid(child) != child; }
+TEST(HostileEnvironment, AStoppedPipePeerIsAnErrorAfterItsPatienceNotAHang) {
+    ipc::PeerSession session({.backend = Backend::fork,
+                              .mechanism = ipc::Mechanism::pipe,
+                              .peer = {.role = ipc::PeerRole::echo, .payload_bytes = 8, .ack_every = 1, .cpu = -1}});
+    ipc::MessageWriter writer(8);
+    const std::string error = error_when_stopped(*session.peer_pid(), [&] {
+        session.endpoint().send(writer.next(0));
+        session.endpoint().receive();
+    });
+    EXPECT_NE(error.find("read: the peer made no progress in 20000 ms"), std::string::npos) << error;
+}
 
-TEST(HostileEnvironment, AStoppedPipePeerEndsItsBenchmarkWithAnErrorNotAHang) {
-    const ScratchFolder folder;
-    const std::string output = folder.file("output.txt");
-    const pid_t bench = ::fork();
-    if (bench == 0) {
-        const int sink = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        ::dup2(sink, STDOUT_FILENO);
-        ::dup2(sink, STDERR_FILENO);
-        const std::string program = bench_path();
-        ::execl(program.c_str(), program.c_str(),
-                "--benchmark_filter=^pool/fork/mechanism:pipe/workers:2/task:sumsq/n:10000000/chunk:1000/",
-                static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    pid_t stopped = 0;
-    for (int tries = 0; tries < 400 && stopped == 0; ++tries) {
-        for (pid_t child : children_of(bench))
-            if (is_worker(child) && ::kill(child, SIGSTOP) == 0) stopped = child;
-        if (stopped == 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    ASSERT_NE(stopped, 0) << "bench never started its pipe peer";
-    // The peer's patience is 20 s; bench must end its run within a margin of that.
-    int status = 0;
-    pid_t ended = 0;
-    for (int tries = 0; tries < 600 && ended == 0; ++tries) {
-        ended = ::waitpid(bench, &status, WNOHANG);
-        if (ended == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (ended == 0) {
-        ::kill(bench, SIGKILL);
-        ::waitpid(bench, &status, 0);
-    }
-    ::kill(stopped, SIGKILL);
-    ::kill(stopped, SIGCONT);
-    ASSERT_NE(ended, 0) << "bench hung on its stopped peer:\n" << read_file(output);
-    const std::string text = read_file(output);
-    EXPECT_NE(text.find("the peer made no progress in 20000 ms"), std::string::npos) << text;
+TEST(HostileEnvironment, AStoppedPoolWorkerIsReportedAndReplacedNotAHang) {
+    pool::Pool workers({.backend = Backend::fork, .mechanism = ipc::Mechanism::pipe, .workers = 2});
+    const std::string error = error_when_stopped(*workers.worker_pid(1), [&] {
+        workers.run(1, {pool::TaskKind::sumsq, {0, 1000}});
+    });
+    EXPECT_NE(error.find("the peer made no progress in 20000 ms"), std::string::npos) << error;
+    EXPECT_EQ(workers.replaced(), 1u);
+    EXPECT_EQ(workers.run(1, {pool::TaskKind::sumsq, {0, 3}}).value, 5u);  // 0 + 1 + 4, by the replacement
 }
 
 // A container's seccomp policy may deny clone3 (EPERM, not ENOSYS, so glibc's
