@@ -258,11 +258,11 @@ TEST_F(MpiBenchTest, SuiteRunsAcrossTheHostsOfAHostfileNamingThisHostTwice) {
     fs::create_directories(folder);
     const fs::path hostfile = folder / "hosts";
     std::ofstream(hostfile) << host << "\n" << host << "\n";
-    const auto result = run_command("/usr/bin/python3 " TVP_SOURCE_DIR
-                                    "/scripts/suite --quick --no-build --scenarios mpi"
-                                    " --fail-on-error --mpi-hostfile " +
-                                        hostfile.string() + " --out " + folder.string(),
-                                    280);
+    const auto result =
+        run_command("/usr/bin/python3 " TVP_SOURCE_DIR "/scripts/suite --quick --no-build --build-dir " +
+                        build_directory().string() + " --scenarios mpi --fail-on-error --mpi-hostfile " +
+                        hostfile.string() + " --out " + folder.string(),
+                    280);
     std::vector<fs::path> written;
     for (const auto& entry : fs::directory_iterator(folder))
         if (entry.path().extension() == ".json") written.push_back(entry.path());

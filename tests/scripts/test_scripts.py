@@ -374,7 +374,7 @@ class SuiteTest(ScratchTest):
                               (["--", "0.01"], "'0.01' is not a bench flag"),
                               (["--mpi-ranks", "1"], "the MPI benchmarks need at least 2")]:
             with self.subTest(args=args):
-                result = run("suite", "--no-build", *args, timeout=30)
+                result = run("suite", "--no-build", "--build-dir", BUILD_DIR, *args, timeout=30)
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
 
@@ -409,7 +409,7 @@ class SuiteTest(ScratchTest):
                               ("--benchmark_list_tests=true", "the suite sets it"),
                               ("--benchmark_report_aggregates_only=true", "the suite sets it")]:
             with self.subTest(flag=flag):
-                result = run("suite", "--no-build", "--quick", "--scenarios", "isolation",
+                result = run("suite", "--no-build", "--build-dir", BUILD_DIR, "--quick", "--scenarios", "isolation",
                              "--out", self.scratch / "results", "--", flag, timeout=60)
                 self.assert_one_line_exit_2(result, message)
                 self.assertNotIn("machine check", result.stdout)
