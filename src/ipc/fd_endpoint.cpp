@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/process/pipe.hpp>
+#include <chrono>
 #include <cstring>
 
 #include "os/fd_io.hpp"
@@ -23,20 +24,26 @@ namespace {
 // Owns a read and a write end of two pipes, or one socket for both ways.
 class FdEndpoint : public Endpoint {
 public:
-    FdEndpoint(UniqueFd read_end, UniqueFd write_end, std::size_t max_message_bytes)
-        : read_(std::move(read_end)), write_(std::move(write_end)), max_message_bytes_(max_message_bytes) {
-        set_nonblocking(write_.get());  // so that a peer that stops reading cannot hold a write forever
+    // `patience`: how long a read or write waits for the peer (the parent's
+    // side: peer_patience), or wait_forever (the worker's side, see fd_io.hpp).
+    FdEndpoint(UniqueFd read_end, UniqueFd write_end, std::size_t max_message_bytes, std::chrono::milliseconds patience)
+        : read_(std::move(read_end)),
+          write_(std::move(write_end)),
+          max_message_bytes_(max_message_bytes),
+          patience_(patience) {
+        // So that a peer that stops reading cannot hold a long write inside write(2).
+        if (patience_ != wait_forever) set_nonblocking(write_.get());
     }
-    FdEndpoint(UniqueFd socket, std::size_t max_message_bytes)
-        : read_(std::move(socket)), is_socket_(true), max_message_bytes_(max_message_bytes) {}
+    FdEndpoint(UniqueFd socket, std::size_t max_message_bytes, std::chrono::milliseconds patience)
+        : read_(std::move(socket)), is_socket_(true), max_message_bytes_(max_message_bytes), patience_(patience) {}
 
     void send(std::span<const std::byte> message) override {
-        write_all(write_fd(), message.data(), message.size(), is_socket_);
+        write_all(write_fd(), message.data(), message.size(), is_socket_, patience_);
     }
 
     std::span<const std::byte> receive() override {
         MessageHeader header;
-        if (!read_exact(read_.get(), &header, sizeof header)) return {};
+        if (!read_exact(read_.get(), &header, sizeof header, patience_)) return {};
         // The length comes from the peer: checked before it sizes a buffer.
         if (header.payload_bytes > max_message_bytes_ - sizeof header)
             throw std::runtime_error("the peer announced a payload of " + std::to_string(header.payload_bytes) +
@@ -44,7 +51,8 @@ public:
                                      std::to_string(max_message_bytes_ - sizeof header));
         buffer_.resize(sizeof header + header.payload_bytes);
         std::memcpy(buffer_.data(), &header, sizeof header);
-        if (header.payload_bytes > 0 && !read_exact(read_.get(), buffer_.data() + sizeof header, header.payload_bytes))
+        if (header.payload_bytes > 0 &&
+            !read_exact(read_.get(), buffer_.data() + sizeof header, header.payload_bytes, patience_))
             throw std::runtime_error("end of stream after a message header");
         return buffer_;
     }
@@ -69,6 +77,7 @@ private:
     UniqueFd write_;  // empty for a socket
     bool is_socket_ = false;
     std::size_t max_message_bytes_;
+    std::chrono::milliseconds patience_;
     std::vector<std::byte> buffer_;
 };
 
@@ -120,8 +129,10 @@ Link make_pipe_link(const LinkOptions& options) {
     Link link;
     link.peer_arguments = {"pipe", std::to_string(to_peer.first.get()), std::to_string(to_parent.second.get()),
                            std::to_string(limit)};
-    link.parent = std::make_unique<FdEndpoint>(std::move(to_parent.first), std::move(to_peer.second), limit);
-    link.peer = std::make_unique<FdEndpoint>(std::move(to_peer.first), std::move(to_parent.second), limit);
+    link.parent =
+        std::make_unique<FdEndpoint>(std::move(to_parent.first), std::move(to_peer.second), limit, peer_patience);
+    link.peer =
+        std::make_unique<FdEndpoint>(std::move(to_peer.first), std::move(to_parent.second), limit, wait_forever);
     return link;
 }
 
@@ -131,8 +142,8 @@ Link make_socketpair_link(const LinkOptions& options) {
     allow_inheritance(ends.second.get());
     Link link;
     link.peer_arguments = {"socketpair", std::to_string(ends.second.get()), std::to_string(limit)};
-    link.parent = std::make_unique<FdEndpoint>(std::move(ends.first), limit);
-    link.peer = std::make_unique<FdEndpoint>(std::move(ends.second), limit);
+    link.parent = std::make_unique<FdEndpoint>(std::move(ends.first), limit, peer_patience);
+    link.peer = std::make_unique<FdEndpoint>(std::move(ends.second), limit, wait_forever);
     return link;
 }
 
@@ -142,14 +153,14 @@ std::unique_ptr<Endpoint> open_fd_endpoint(std::span<const std::string> argument
             throw std::invalid_argument("a socketpair endpoint needs <socket> <max message bytes>");
         const int socket = descriptor_argument(arguments, 1, "socket descriptor");
         const std::size_t limit = message_limit_argument(arguments, 2);
-        return std::make_unique<FdEndpoint>(UniqueFd(socket), limit);
+        return std::make_unique<FdEndpoint>(UniqueFd(socket), limit, wait_forever);
     }
     if (arguments.size() != 4)
         throw std::invalid_argument("a pipe endpoint needs <read fd> <write fd> <max message bytes>");
     const int read_end = descriptor_argument(arguments, 1, "read descriptor");
     const int write_end = descriptor_argument(arguments, 2, "write descriptor");
     const std::size_t limit = message_limit_argument(arguments, 3);
-    return std::make_unique<FdEndpoint>(UniqueFd(read_end), UniqueFd(write_end), limit);
+    return std::make_unique<FdEndpoint>(UniqueFd(read_end), UniqueFd(write_end), limit, wait_forever);
 }
 
 }  // namespace tvp::ipc

@@ -40,7 +40,7 @@ bool read_exact(int fd, void* buffer, std::size_t size, std::chrono::millisecond
     auto* bytes = static_cast<char*>(buffer);
     std::size_t done = 0;
     while (done < size) {
-        wait_for_peer(fd, POLLIN, patience, "read");
+        if (patience != wait_forever) wait_for_peer(fd, POLLIN, patience, "read");
         const ssize_t got = ::read(fd, bytes + done, size - done);
         if (got > 0) {
             done += static_cast<std::size_t>(got);
@@ -59,8 +59,9 @@ void write_all(int fd, const void* buffer, std::size_t size, bool is_socket, std
     const auto* bytes = static_cast<const char*>(buffer);
     std::size_t done = 0;
     while (done < size) {
-        wait_for_peer(fd, POLLOUT, patience, "write");
-        const ssize_t put = is_socket ? ::send(fd, bytes + done, size - done, MSG_NOSIGNAL | MSG_DONTWAIT)
+        if (patience != wait_forever) wait_for_peer(fd, POLLOUT, patience, "write");
+        const int dont_block = patience == wait_forever ? 0 : MSG_DONTWAIT;
+        const ssize_t put = is_socket ? ::send(fd, bytes + done, size - done, MSG_NOSIGNAL | dont_block)
                                       : ::write(fd, bytes + done, size - done);
         if (put >= 0) {
             done += static_cast<std::size_t>(put);

@@ -11,6 +11,10 @@ namespace tvp {
 // A peer silent for this long is taken for dead even if it still exists.
 inline constexpr int give_up_after_seconds = 20;
 inline constexpr std::chrono::milliseconds peer_patience{give_up_after_seconds * 1000};
+// No limit: block in read(2) or write(2) itself, without the poll() a limit
+// costs. For a worker's side of a link: it dies with its parent
+// (parent_death.hpp), and a stopped parent stops the whole run anyway.
+inline constexpr std::chrono::milliseconds wait_forever{-1};
 
 // What read_exact and write_all throw when `patience` passes with no progress.
 class PeerTimeout : public std::runtime_error {
