@@ -12,6 +12,7 @@
 #include <string>
 #include <system_error>
 
+#include "os/fd_io.hpp"
 #include "os/unique_fd.hpp"
 
 // Google Benchmark 1.7.1 exports its flags without declaring them in its header.
@@ -62,18 +63,17 @@ std::string write_whole(const std::filesystem::path& destination, const std::str
     std::string hidden_name = ".";
     hidden_name.append(target.filename().string()).append(".tmp-").append(std::to_string(::getpid()));
     const fs::path temporary = target.parent_path() / hidden_name;
-    const auto fail = [&](const std::string& step) {
-        const std::string reason = std::generic_category().message(errno);
+    const auto fail_with = [&](int error, const std::string& step) {
         fs::remove(temporary, ignored);
-        return step + ": " + reason;
+        return step + ": " + std::generic_category().message(error);
     };
+    const auto fail = [&](const std::string& step) { return fail_with(errno, step); };
     UniqueFd file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (!file) return fail("creating " + temporary.string());
-    for (std::size_t done = 0; done < text.size();) {
-        const ssize_t put = ::write(file.get(), text.data() + done, text.size() - done);
-        if (put < 0 && errno == EINTR) continue;
-        if (put <= 0) return fail("writing " + temporary.string());
-        done += static_cast<std::size_t>(put);
+    try {
+        write_all(file.get(), text.data(), text.size(), false, wait_forever);
+    } catch (const std::system_error& error) {
+        return fail_with(error.code().value(), "writing " + temporary.string());
     }
     if (::fsync(file.get()) != 0) return fail("flushing " + temporary.string());
     if (::close(file.release()) != 0) return fail("closing " + temporary.string());

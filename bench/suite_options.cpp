@@ -139,15 +139,6 @@ std::vector<Backend> SuiteOptions::backends(std::span<const Backend> defaults) c
     return {defaults.begin(), defaults.end()};
 }
 
-std::string_view to_string(AddressSpace space) {
-    switch (space) {
-        case AddressSpace::shared: return "shared";
-        case AddressSpace::copied: return "copied";
-        case AddressSpace::fresh: return "fresh";
-    }
-    return "?";
-}
-
 void print_backends() {
     fmt::print("{:<20} {:<14} {:<8} {:<16} {}\n", "back-end", "address space", "default", "raw baseline",
                "how it starts");

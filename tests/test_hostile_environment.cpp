@@ -63,10 +63,13 @@ std::string read_file(const std::string& path) {
 // kernel and sandbox that allow it): the tests below mount a tiny tmpfs there.
 bool private_mounts_work() { return run_shell("unshare -m true 2>/dev/null").exit_code == 0; }
 
-// `inside` run where `folder` is a full tmpfs of 64 KiB (a private mount: nobody else sees it).
-CommandResult run_with_full_tmpfs(const std::string& folder, const std::string& inside, int time_limit_seconds) {
-    const std::string script = "mount -t tmpfs -o size=64k tmpfs " + folder + " && (dd if=/dev/zero of=" + folder +
-                               "/filler bs=4k 2>/dev/null; true) && " + inside;
+// A private mount: nobody else sees the tmpfs.
+// `before_filling` (may be empty), then `inside`, run where `folder` is a full
+// tmpfs of 64 KiB; `inside` prints what the test checks.
+CommandResult run_with_full_tmpfs(const std::string& folder, const std::string& inside, int time_limit_seconds,
+                                  const std::string& before_filling = "true") {
+    const std::string script = "mount -t tmpfs -o size=64k tmpfs " + folder + " && " + before_filling +
+                               " && (dd if=/dev/zero of=" + folder + "/filler bs=4k 2>/dev/null; true) && " + inside;
     return run_shell("timeout -k 5 " + std::to_string(time_limit_seconds) + " unshare -m sh -c '" + script + "' 2>&1");
 }
 
@@ -137,12 +140,11 @@ TEST(HostileEnvironment, AFullDiskIsOneLineAndANonZeroExitAndLeavesTheOldResults
     std::filesystem::create_directories(disk);
     // The earlier results are written before the disk fills; the listing and the
     // file's text are printed from inside the namespace, where the tmpfs is seen.
-    const std::string script = "mount -t tmpfs -o size=64k tmpfs " + disk + " && echo earlier > " + disk +
-                               "/r.json && (dd if=/dev/zero of=" + disk + "/filler bs=4k 2>/dev/null; true) && " +
-                               bench_path() +
-                               " --benchmark_filter=^sumsq_kernel/fast/n:10000$ --benchmark_out=" + disk +
-                               "/r.json >/dev/null; echo exit=$?; ls -A " + disk + "; cat " + disk + "/r.json";
-    const CommandResult result = run_shell("timeout -k 5 60 unshare -m sh -c '" + script + "' 2>&1");
+    const CommandResult result =
+        run_with_full_tmpfs(disk,
+                            bench_path() + " --benchmark_filter=^sumsq_kernel/fast/n:10000$ --benchmark_out=" + disk +
+                                "/r.json >/dev/null; echo exit=$?; ls -A " + disk + "; cat " + disk + "/r.json",
+                            60, "echo earlier > " + disk + "/r.json");
     EXPECT_NE(result.output.find("bench: the results were not written to " + disk + "/r.json ("), std::string::npos)
         << result.output;
     EXPECT_NE(result.output.find("No space left on device)\nexit=1\nfiller\nr.json\nearlier\n"), std::string::npos)

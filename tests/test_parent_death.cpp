@@ -13,6 +13,7 @@
 #include "process/parent_death.hpp"
 #include "task/typed_task.hpp"
 #include "process_tree.hpp"
+#include "test_support.hpp"
 #include "test_tasks.hpp"
 #include "os/unique_fd.hpp"
 

@@ -40,6 +40,8 @@ protected:
 
 // Where the build put bench, tvp_worker and the tests (they sit together).
 inline std::filesystem::path build_directory() { return std::filesystem::read_symlink("/proc/self/exe").parent_path(); }
+// The worker program with the tests' own probes (test_tasks.hpp), beside them.
+inline std::filesystem::path test_worker_program() { return build_directory() / "tvp_test_worker"; }
 
 // Whether `backend`'s vfork is really a fork in this build: ThreadSanitizer's
 // interceptor replaces vfork with fork, so what a vfork child writes (an exec

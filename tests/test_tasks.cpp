@@ -1,7 +1,5 @@
 #include "test_tasks.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -63,11 +61,5 @@ std::span<const NamedTask> test_tasks() {
     };
     return tasks;
 }
-
-namespace testing {
-std::filesystem::path test_worker_program() {
-    return std::filesystem::read_symlink("/proc/self/exe").parent_path() / "tvp_test_worker";
-}
-}  // namespace testing
 
 }  // namespace tvp

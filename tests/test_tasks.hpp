@@ -3,7 +3,6 @@
 // registered in the tests' process and in the test-only worker program
 // tvp_test_worker (test_worker_main.cpp), which the tests start for them.
 #include <cstdint>
-#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,10 +49,5 @@ struct SleepMsTask {
 
 // Every task above, by name.
 std::span<const NamedTask> test_tasks();
-
-namespace testing {
-// The worker program that runs them, beside the tests.
-std::filesystem::path test_worker_program();
-}  // namespace testing
 
 }  // namespace tvp

@@ -171,10 +171,15 @@ def save(figure, data, out_dir, stem):
     the suite's revision), also kept in the files' metadata."""
     figure.text(0.995, 0.005, footer(data), ha="right", va="bottom", fontsize=8, color="dimgrey")
     figure.tight_layout(rect=(0, 0.025, 1, 1))
-    for suffix, metadata in [("png", {"Description": footer(data)}), ("svg", {"Description": footer(data)})]:
+    return write_figure(figure, data, out_dir, stem)
+
+
+def write_figure(figure, data, out_dir, stem):
+    """<stem>.png and <stem>.svg, the run named in their metadata; closes the figure. Returns 1 (one plot)."""
+    for suffix in ("png", "svg"):
         path = out_dir / f"{stem}.{suffix}"
         try:
-            figure.savefig(path, dpi=DPI, metadata=metadata)
+            figure.savefig(path, dpi=DPI, metadata={"Description": footer(data)})
         except OSError as error:
             rl.fail(f"{path}: cannot write ({error.strerror})")
         print(f"wrote {path}")
@@ -450,15 +455,7 @@ def plot_ipc(medians, data, out_dir, palette):
 def save_with_legend(figure, data, out_dir, stem):
     """save() without its tight_layout, which would move the figure legend."""
     figure.text(0.995, 0.005, footer(data), ha="right", va="bottom", fontsize=8, color="dimgrey")
-    for suffix in ("png", "svg"):
-        path = out_dir / f"{stem}.{suffix}"
-        try:
-            figure.savefig(path, dpi=DPI, metadata={"Description": footer(data)})
-        except OSError as error:
-            rl.fail(f"{path}: cannot write ({error.strerror})")
-        print(f"wrote {path}")
-    plt.close(figure)
-    return 1
+    return write_figure(figure, data, out_dir, stem)
 
 
 def reference_line(medians, mode, placement):

@@ -63,6 +63,14 @@ inline constexpr std::array backend_table{
 
 constexpr const BackendInfo& info(Backend backend) { return backend_table[static_cast<std::size_t>(backend)]; }
 constexpr std::string_view to_string(Backend backend) { return info(backend).name; }
+constexpr std::string_view to_string(AddressSpace space) {
+    switch (space) {
+        case AddressSpace::shared: return "shared";
+        case AddressSpace::copied: return "copied";
+        case AddressSpace::fresh: return "fresh";
+    }
+    return "unknown";
+}
 // True for the back-ends that exec a separate program and so need a named task.
 constexpr bool runs_worker_executable(Backend backend) { return info(backend).address_space == AddressSpace::fresh; }
 // True where the worker runs in this address space (it sees every object).
