@@ -21,6 +21,7 @@ void register_io_bound_benchmarks(const SuiteOptions& options);
 void register_isolation_benchmarks(const SuiteOptions& options);
 void register_parent_memory_benchmarks(const SuiteOptions& options);
 void register_pool_benchmarks(const SuiteOptions& options);
+void register_workload_benchmarks(const SuiteOptions& options);
 
 struct Scenario {
     std::string_view name;          // as scripts/suite --scenarios names it
@@ -60,6 +61,9 @@ inline constexpr std::array scenario_table{
              register_isolation_benchmarks},
     Scenario{"pool", "bench", "^pool/", "", "pools: one task's dispatch, and efficiency against task size",
              register_pool_benchmarks},
+    Scenario{"workload", "bench", "^workload/", "^workload/.*/task_us:0/bytes:0/",
+             "a user's workload (tasks, µs and bytes each) by seven strategies: scripts/advise's costs",
+             register_workload_benchmarks},
     Scenario{"mpi", "bench_mpi", ".", "/bytes:(8|65536)/|^sumsq/|^reduce/|^manager/.*mix:write",
              "MPI ranks under mpirun (and bench_mpi_startup: mpirun's own cost)", nullptr},
     Scenario{"python", "python_reference", "", "", "the chapter's own Python (scripts/python_reference)", nullptr},

@@ -12,6 +12,7 @@
 #include "os/number_parsing.hpp"
 #include "launch/worker_check.hpp"
 #include "sumsq/sumsq.hpp"
+#include "workload/workload.hpp"
 
 namespace tvp::bench {
 
@@ -49,6 +50,15 @@ std::optional<std::string> check_n(long long value) {
         return fmt::format("n = {}: the sum of squares would overflow 128 bits (largest n is {})", value,
                            max_sum_of_squares_n());
     return std::nullopt;
+}
+
+// A check for a list of whole numbers from `low` to `high`, named in its error.
+auto check_range(std::string_view what, long long low, unsigned long long high) {
+    return [what, low, high](long long value) -> std::optional<std::string> {
+        if (value < low || static_cast<unsigned long long>(value) > high)
+            return fmt::format("{} {}: give between {} and {}", value, what, low, high);
+        return std::nullopt;
+    };
 }
 
 // "--name=value" -> value, if arg is that flag.
@@ -127,6 +137,18 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
             auto values = parse_list<unsigned>("workers", *list, check_workers);
             if (auto* error = std::get_if<UsageError>(&values)) return *error;
             parsed.options.sumsq_workers = std::get<std::vector<unsigned>>(values);
+        } else if (auto list = flag_value(arg, "tasks")) {
+            auto values = parse_list<std::uint64_t>("tasks", *list, check_range("tasks", 1, workload::max_tasks));
+            if (auto* error = std::get_if<UsageError>(&values)) return *error;
+            parsed.options.workload_tasks = std::get<std::vector<std::uint64_t>>(values);
+        } else if (auto list = flag_value(arg, "task_us")) {
+            auto values = parse_list<std::uint64_t>("task_us", *list, check_range("µs", 0, workload::max_task_us));
+            if (auto* error = std::get_if<UsageError>(&values)) return *error;
+            parsed.options.workload_task_us = std::get<std::vector<std::uint64_t>>(values);
+        } else if (auto list = flag_value(arg, "bytes")) {
+            auto values = parse_list<std::uint64_t>("bytes", *list, check_range("bytes", 0, workload::max_bytes));
+            if (auto* error = std::get_if<UsageError>(&values)) return *error;
+            parsed.options.workload_bytes = std::get<std::vector<std::uint64_t>>(values);
         } else {
             return UsageError{fmt::format("unknown flag '{}' (see --help)", arg)};
         }
@@ -164,10 +186,17 @@ void print_suite_help() {
         "Suite flags:\n"
         "  --n=N[,N...]          sumsq: problem sizes (sum of i*i for i < n); replaces the\n"
         "                        default sweep 10^4,10^6,10^8,10^9. At most {}.\n"
-        "  --workers=W[,W...]    sumsq: worker counts, 1..{}; replaces the default sweep\n"
+        "  --workers=W[,W...]    sumsq, pool, workload: worker counts, 1..{}; replaces the sweep\n"
         "                        1,2,4,8 (up to twice the CPU count when that is larger).\n"
         "                        Given --n or --workers, only those sumsq cases run (no sumsq_kernel).\n"
         "                        The chapter's case: --benchmark_filter=sumsq --n=100000000 --workers=4\n"
+        "  --tasks=N[,N...]      workload: tasks per batch (1..{}); --task_us=T[,T...]: CPU work\n"
+        "                        per task, µs (0..{}); --bytes=B[,B...]: payload each way per task\n"
+        "                        (0..{}). Any of them replaces workload's default grid (the\n"
+        "                        calibration points scripts/advise needs) with their cross product\n"
+        "                        (one left out: 1000 tasks, 50 µs, 4096 bytes) x --workers (default:\n"
+        "                        the CPU count). E.g. --benchmark_filter='^workload/' --tasks=10000\n"
+        "                        --task_us=50 --bytes=4096 --workers=2\n"
         "  --round_trips=N       queue, pipe: round trips per latency repetition (default {}).\n"
         "                        p99 is reported from 1000 round trips, p99.9 from 10000; below\n"
         "                        that the percentile is left out (counter `samples` says why).\n"
@@ -183,7 +212,8 @@ void print_suite_help() {
         "\n"
         "Bad input exits with code 2. Google Benchmark's flags:\n",
         backend_names(default_backends), backend_names(optional_backends), bench_scenario_names(),
-        max_sum_of_squares_n(), max_workers, default_round_trips);
+        max_sum_of_squares_n(), max_workers, workload::max_tasks, workload::max_task_us, workload::max_bytes,
+        default_round_trips);
 }
 
 }  // namespace tvp::bench

@@ -19,7 +19,10 @@ inline constexpr std::uint64_t max_round_trips = 1 << 20;
 struct SuiteOptions {
     std::filesystem::path worker_executable;          // empty: tvp_worker next to bench
     std::vector<std::uint64_t> sumsq_n;               // empty: the default sweep
-    std::vector<unsigned> sumsq_workers;              // empty: the default sweep
+    std::vector<unsigned> sumsq_workers;              // empty: the default sweep (workload: too)
+    std::vector<std::uint64_t> workload_tasks;        // workload: --tasks; all three empty: the default grid
+    std::vector<std::uint64_t> workload_task_us;      // --task_us
+    std::vector<std::uint64_t> workload_bytes;        // --bytes
     std::uint64_t round_trips = default_round_trips;  // per latency repetition
     std::vector<Backend> selected_backends;           // --backends; empty: each scenario's defaults
 

@@ -75,7 +75,8 @@ TEST(MutationGuard, AMessageLongerThanItsHeaderSaysIsRefused) {
 TEST(MutationGuard, AReplyCarriesAll128Bits) {
     const uint128 value = *sum_of_squares_closed_form(10'000'000);  // above 2^64
     ASSERT_GT(value >> 64, 0u);
-    const auto decoded = pool::decode_reply(pool::encode_reply(7, value));
+    std::vector<std::byte> buffer;
+    const auto decoded = pool::decode_reply(pool::encode_reply(buffer, 7, value));
     EXPECT_EQ(decoded.sequence, 7u);
     EXPECT_EQ(to_decimal(decoded.value), to_decimal(value));
 }

@@ -44,6 +44,7 @@ REGISTRY = (
     Scenario("iobound", report=("iobound",), table=("ideal_use",), plots=("iobound_throughput",)),
     Scenario("isolation", report=("isolation", "detection"), table=("isolation",), plots=("crash_detection",)),
     Scenario("pool", report=("pool",), table=("pool",), plots=("pool_crossover", "pool_dispatch")),
+    Scenario("workload"),
     Scenario("mpi", report=("mpi",), table=("creation", "communication", "parallelism"),
              plots=("sumsq_speedup", "ipc")),
     Scenario("python", report=("manager", "pool"), table=("python",), plots=("python_gil",)),

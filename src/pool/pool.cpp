@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <thread>
@@ -20,12 +21,21 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Whether a process worker ends by itself within `limit` (it is not reaped here).
+// The largest payload with which map() keeps `depth` tasks in flight per
+// worker: a quarter of a pipe's 64 KiB buffer, so two tasks and two results fit.
+constexpr std::size_t max_payload_for_depth = 16 << 10;
+
+// Whether a process worker ends by itself within `limit` (it is not reaped
+// here). A worker told to end usually has within microseconds: the wait starts
+// short and doubles to 1 ms, so that a pool's end (once per task, for the
+// per-task strategies of src/workload) costs what the worker's exit costs.
 bool ends_within(pid_t pid, std::chrono::milliseconds limit) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
+    std::chrono::microseconds pause{20};
     while (child_running(pid)) {
         if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(1ms);
+        std::this_thread::sleep_for(pause);
+        pause = std::min<std::chrono::microseconds>(pause * 2, 1ms);
     }
     return true;
 }
@@ -112,12 +122,13 @@ std::unique_ptr<Pool::Slot> Pool::start_worker(unsigned index) {
         };
         return task;
     };
-    ipc::StartedPeer started = ipc::start_peer(Launcher(options_.backend, options_.worker_executable),
-                                               {.mechanism = options_.mechanism,
-                                                .wait = options_.wait,
-                                                .max_message_bytes = max_pool_message_bytes,
-                                                .pipe_kind = info(options_.backend).pipe},
-                                               peer_task, "pool worker " + std::to_string(index + 1));
+    ipc::StartedPeer started =
+        ipc::start_peer(Launcher(options_.backend, options_.worker_executable),
+                        {.mechanism = options_.mechanism,
+                         .wait = options_.wait,
+                         .max_message_bytes = max_pool_message_bytes + options_.max_payload_bytes,
+                         .pipe_kind = info(options_.backend).pipe},
+                        peer_task, "pool worker " + std::to_string(index + 1));
     auto slot = std::make_unique<Slot>();
     slot->link = std::move(started.link);
     slot->pid = std::move(started.pid);
@@ -127,10 +138,10 @@ std::unique_ptr<Pool::Slot> Pool::start_worker(unsigned index) {
 
 void Pool::send(unsigned worker, std::uint64_t sequence, const PoolTask& task) {
     if (!slots_[worker]) throw std::runtime_error("this worker could not be replaced after an earlier failure");
-    slots_[worker]->link.parent->send(encode_request(sequence, task));
+    slots_[worker]->link.parent->send(encode_request(request_buffer_, sequence, task));
 }
 
-Reply Pool::receive(unsigned worker, std::uint64_t sequence) {
+Reply Pool::receive(unsigned worker, std::uint64_t sequence, const PoolTask& task) {
     if (!slots_[worker]) throw std::runtime_error("this worker could not be replaced after an earlier failure");
     const auto message = slots_[worker]->link.parent->receive();
     if (message.empty()) throw std::runtime_error("it ended its stream");
@@ -138,6 +149,10 @@ Reply Pool::receive(unsigned worker, std::uint64_t sequence) {
     if (reply.sequence != sequence)
         throw std::runtime_error("it answered task " + std::to_string(reply.sequence) + ", not task " +
                                  std::to_string(sequence));
+    if (!is_transformed_payload(task.payload, sequence, reply.payload))
+        throw std::runtime_error("the payload of task " + std::to_string(sequence) + " came back wrong (" +
+                                 std::to_string(reply.payload.size()) + " bytes for " +
+                                 std::to_string(task.payload.size()) + ")");
     return {reply.value, reply.sent_ns};
 }
 
@@ -162,7 +177,7 @@ Reply Pool::run(unsigned worker, const PoolTask& task) {
     const std::uint64_t sequence = next_sequence_++;
     try {
         send(worker, sequence, task);
-        return receive(worker, sequence);
+        return receive(worker, sequence, task);
     } catch (const std::exception& error) {
         throw WorkerFailed(replace(worker, sequence, error.what()), worker);
     }
@@ -197,14 +212,18 @@ std::vector<uint128> Pool::map(std::span<const PoolTask> tasks) {
             failed = true;
         }
     };
-    for (unsigned round = 0; round < options_.depth; ++round)
+    // Big payloads go one task at a time per worker: with two, the parent could
+    // block sending a worker its second task while that worker blocks sending
+    // its first result (neither a pipe nor the ring holds two of them).
+    const unsigned depth = options_.max_payload_bytes > max_payload_for_depth ? 1 : options_.depth;
+    for (unsigned round = 0; round < depth; ++round)
         for (unsigned worker = 0; worker < size(); ++worker) dispatch(worker);
     while (!in_flight.empty()) {
         const InFlight item = in_flight.front();
         in_flight.pop_front();
         if (failures[item.worker]) continue;  // its other tasks died with it
         try {
-            results[item.index] = receive(item.worker, first + item.index).value;
+            results[item.index] = receive(item.worker, first + item.index, tasks[item.index]).value;
         } catch (const std::exception& error) {
             failures[item.worker] = Failure{item.index, error.what()};
             failed = true;

@@ -34,6 +34,8 @@ struct PoolOptions {
     // Tasks in flight per worker in map(): with 2, a worker finds its next task
     // waiting while the parent collects the previous result.
     unsigned depth = 2;
+    // The largest payload a task carries (TaskKind::workload), for the links' limit.
+    std::size_t max_payload_bytes = 0;
 };
 
 // A worker ended (or broke its link) while it had a task; it has been replaced.
@@ -69,17 +71,20 @@ public:
     unsigned replaced() const { return replaced_; }
 
     // Runs one task on one worker and waits for its result. Throws WorkerFailed.
+    // A workload task's payload is checked to have come back transformed
+    // (transform_payload); a wrong one is the worker's failure.
     Reply run(unsigned worker, const PoolTask& task);
     // Runs every task (round robin, `depth` in flight per worker) and returns
-    // their results in order. If workers fail, the others' tasks are still
-    // collected, each failed worker replaced, and WorkerFailed thrown for the first.
+    // their results in order, payloads checked as run() does. If workers fail,
+    // the others' tasks are still collected, each failed worker replaced, and
+    // WorkerFailed thrown for the first.
     std::vector<uint128> map(std::span<const PoolTask> tasks);
 
 private:
     struct Slot;
     std::unique_ptr<Slot> start_worker(unsigned index);
     void send(unsigned worker, std::uint64_t sequence, const PoolTask& task);
-    Reply receive(unsigned worker, std::uint64_t sequence);
+    Reply receive(unsigned worker, std::uint64_t sequence, const PoolTask& task);
     // Reaps a worker that failed with `error`, starts its replacement, and
     // returns the report: which worker, how it ended, which task it had.
     std::string replace(unsigned worker, std::uint64_t task, const std::string& error);
@@ -87,6 +92,7 @@ private:
     PoolOptions options_;
     std::vector<std::unique_ptr<Slot>> slots_;
     std::uint64_t next_sequence_ = 1;
+    std::vector<std::byte> request_buffer_;  // the message being sent, reused
     unsigned replaced_ = 0;
 };
 

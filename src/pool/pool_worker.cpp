@@ -18,7 +18,8 @@ namespace {
 uint128 run_task(const PoolTask& task, const WorkerOptions& options) {
     switch (task.kind) {
         case TaskKind::empty: return 0;
-        case TaskKind::sumsq: return sum_of_squares(task.range.begin, task.range.end);
+        case TaskKind::sumsq:
+        case TaskKind::workload: return sum_of_squares(task.range.begin, task.range.end);
         case TaskKind::crash:
             if (options.is_process) {
                 disable_core_dumps();
@@ -30,10 +31,14 @@ uint128 run_task(const PoolTask& task, const WorkerOptions& options) {
 }
 
 void serve(ipc::Endpoint& endpoint, const WorkerOptions& options) {
+    std::vector<std::byte> reply;
     for (auto message = endpoint.receive(); !message.empty(); message = endpoint.receive()) {
         const DecodedRequest request = decode_request(message);
         const uint128 value = run_task(request.task, options);
-        endpoint.send(encode_reply(request.sequence, value));
+        const std::span<const std::byte> payload = request.task.payload;
+        endpoint.send(encode_reply(reply, request.sequence, value, payload.size(), [&](std::span<std::byte> out) {
+            transform_payload(payload, request.sequence, out);
+        }));
     }
 }
 

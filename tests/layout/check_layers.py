@@ -23,6 +23,7 @@ LAYERS = [
     ["launch"],
     ["ipc", "sumsq", "memory", "io_bound", "creation", "manager"],
     ["isolation", "pool"],
+    ["workload"],
     ["worker"],
 ]
 LAYER_OF = {folder: index for index, folders in enumerate(LAYERS) for folder in folders}
