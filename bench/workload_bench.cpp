@@ -6,9 +6,15 @@
 // seconds for all N tasks; every sum and payload is checked.
 //
 // The default grid is what scripts/advise calibrates its model from: per
-// strategy, at the CPU count, 256 tasks with no work and 0, 64 KiB and 1 MiB
-// each way, and 256 tasks of 1 ms with no bytes. --tasks, --task_us and
-// --bytes replace it with their cross product.
+// strategy, at the CPU count, tasks with no work and 0, 64 KiB and 1 MiB each
+// way, and tasks of 10 µs, 100 µs, 1 ms and 10 ms with no bytes. The time per
+// task is not a straight line in T: a pool's parent is the bottleneck while
+// tasks are short (work then costs nothing extra), and a new thread or process
+// shares its parent's CPU for its first milliseconds. A pool's short task
+// costs about 10 µs, a worker started per task about a millisecond: pools run
+// 8 times the tasks of the per-task strategies at those points, so that each
+// row takes tens of milliseconds. --tasks, --task_us and --bytes replace the
+// grid with their cross product.
 #include <cmath>
 
 #include "bench_support.hpp"
@@ -25,7 +31,11 @@ using workload::Workload;
 struct GridPoint {
     std::uint64_t tasks, task_us, bytes;
 };
-constexpr GridPoint calibration_points[] = {{256, 0, 0}, {256, 0, 64 << 10}, {256, 0, 1 << 20}, {256, 1000, 0}};
+constexpr GridPoint calibration_points[] = {{256, 0, 0},   {256, 0, 64 << 10}, {256, 0, 1 << 20}, {256, 10, 0},
+                                            {256, 100, 0}, {256, 1000, 0},     {32, 10'000, 0}};
+// How many times the tasks a pool runs at a calibration point with short
+// tasks and small payloads.
+constexpr std::uint64_t pool_task_factor = 8;
 // What a flag left out takes when others are given.
 constexpr GridPoint unnamed_defaults{1000, 50, 4096};
 
@@ -50,9 +60,13 @@ void run_workload(benchmark::State& state, workload::Strategy strategy, Workload
     });
 }
 
-std::vector<GridPoint> grid(const SuiteOptions& options) {
-    if (options.workload_tasks.empty() && options.workload_task_us.empty() && options.workload_bytes.empty())
-        return {std::begin(calibration_points), std::end(calibration_points)};
+std::vector<GridPoint> grid(const SuiteOptions& options, const workload::StrategyInfo& strategy) {
+    if (options.workload_tasks.empty() && options.workload_task_us.empty() && options.workload_bytes.empty()) {
+        std::vector<GridPoint> points(std::begin(calibration_points), std::end(calibration_points));
+        for (GridPoint& point : points)
+            if (strategy.pooled && point.task_us <= 100 && point.bytes <= (64 << 10)) point.tasks *= pool_task_factor;
+        return points;
+    }
     auto or_default = [](const std::vector<std::uint64_t>& given, std::uint64_t fallback) {
         return given.empty() ? std::vector<std::uint64_t>{fallback} : given;
     };
@@ -70,9 +84,12 @@ void register_workload_benchmarks(const SuiteOptions& options) {
     const std::vector<unsigned> worker_counts =
         options.sumsq_workers.empty() ? std::vector<unsigned>{static_cast<unsigned>(std::max(1, ipc::usable_cpus()))}
                                       : options.sumsq_workers;
-    for (const GridPoint& point : grid(options))
+    // Point by point, every strategy together: a run filtered to one workload gets all seven.
+    const std::vector<GridPoint> point_rows = grid(options, workload::strategy_table[0]);
+    for (std::size_t row = 0; row < point_rows.size(); ++row)
         for (unsigned workers : worker_counts)
             for (const workload::StrategyInfo& strategy : workload::strategy_table) {
+                const GridPoint point = grid(options, strategy)[row];
                 const Workload work{
                     .tasks = point.tasks, .task_us = point.task_us, .bytes = point.bytes, .workers = workers};
                 benchmark::RegisterBenchmark(BenchmarkName("workload", strategy.name)
