@@ -5,13 +5,12 @@
 //   - task:empty, the cost to dispatch one empty task and get its result, one
 //     verified round trip per iteration (p50/p99, latency_stats.hpp), parent
 //     and worker on two CPUs (cpus:cross, as the IPC benchmarks pin them);
-//   - task:sumsq, the chapter's sum of squares over [0, n) cut into tasks of
+//   - task:squares, the chapter's sum of squares over [0, n) cut into tasks of
 //     `chunk` elements, the exact total checked against the closed form every
 //     iteration. `efficiency` is the ideal time (the kernel over n on one
 //     thread, divided by the workers) over the measured one; and the same
 //     tasks run by creating a worker per task (per_task) as the comparison.
 #include <algorithm>
-#include <map>
 #include <thread>
 
 #include "bench_support.hpp"
@@ -20,6 +19,7 @@
 #include "latency_stats.hpp"
 #include "launch/launcher.hpp"
 #include "pool/per_task_sumsq.hpp"
+#include "paired_counters.hpp"
 #include "pool/pool.hpp"
 #include "scenarios.hpp"
 #include "sumsq/sumsq.hpp"
@@ -54,28 +54,16 @@ std::string wrong_sum(std::uint64_t n, uint128 got) {
            to_decimal(*sum_of_squares_closed_form(n));
 }
 
-// The ideal: the kernel over [0, n) on one thread, split perfectly among the
-// workers. Measured once per process (median of at least 5 runs and 0.1 s),
-// so every row of a run shares it, whatever the filter kept.
-double ideal_seconds(std::uint64_t n, unsigned workers) {
-    static std::map<std::uint64_t, double> measured;
-    if (auto found = measured.find(n); found == measured.end()) {
-        std::vector<double> runs;
-        double elapsed = 0;
-        while (runs.size() < 5 || (elapsed < 0.1 && runs.size() < 1000)) {
-            std::uint64_t end = n;
-            benchmark::DoNotOptimize(end);
-            const auto start = std::chrono::steady_clock::now();
-            uint128 sum = sum_of_squares(0, end);
-            benchmark::DoNotOptimize(sum);
-            runs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-            elapsed += runs.back();
-            if (sum != *sum_of_squares_closed_form(n)) throw std::runtime_error(wrong_sum(n, sum));
-        }
-        std::nth_element(runs.begin(), runs.begin() + static_cast<std::ptrdiff_t>(runs.size() / 2), runs.end());
-        measured[n] = runs[runs.size() / 2];
-    }
-    return measured[n] / workers;
+// The ideal's one run: the kernel over [0, n) on one thread, verified, timed.
+double kernel_seconds(std::uint64_t n) {
+    std::uint64_t end = n;
+    benchmark::DoNotOptimize(end);
+    const auto start = std::chrono::steady_clock::now();
+    uint128 sum = sum_of_squares(0, end);
+    benchmark::DoNotOptimize(sum);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (sum != *sum_of_squares_closed_form(n)) throw std::runtime_error(wrong_sum(n, sum));
+    return seconds;
 }
 
 pool::PoolOptions pool_options(Backend backend, Feed feed, unsigned workers, int worker_cpu,
@@ -115,10 +103,12 @@ void dispatch_latency(benchmark::State& state, Backend backend, Feed feed, std::
 }
 
 // The timed loop shared by the pools and the per-task comparison (the pools
-// warm up first): `run` sums [0, n) once; every total is checked.
+// warm up first): `run` sums [0, n) once; every total is checked. Then
+// `efficiency`: the ideal (the kernel over n on one thread, divided by the
+// workers) over a run of the pool, from the two in alternation
+// (stats/paired_ratio.hpp); above 1.1 it is impossible and is not reported.
 template <class Run>
 void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, std::size_t tasks, Run run) {
-    const double ideal = ideal_seconds(n, workers);
     const uint128 expected = *sum_of_squares_closed_form(n);
     LoopMeter meter;
     std::uint64_t verified = 0;
@@ -128,11 +118,24 @@ void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, s
     }
     const double seconds = meter.finish(state);
     report_verified(state, verified);
-    state.counters["efficiency"] = ideal / seconds;
+    std::string notes;
+    const stats::TimedRun ideal = [n, workers] { return kernel_seconds(n) / workers; };
+    const stats::TimedRun pool_run = [&] {
+        const auto start = std::chrono::steady_clock::now();
+        if (const uint128 got = run(); got != expected) throw std::runtime_error(wrong_sum(n, got));
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    report_paired_ratio(
+        state, "efficiency", ideal, pool_run,
+        [](double efficiency) -> std::optional<std::string> {
+            if (efficiency > 1.1) return "an efficiency of " + std::to_string(efficiency);
+            return std::nullopt;
+        },
+        notes);
     state.counters["tasks"] = static_cast<double>(tasks);
     state.counters["us_per_task"] = seconds * 1e6 / static_cast<double>(tasks);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
-    state.SetLabel("sum=" + to_decimal(expected));
+    state.SetLabel("sum=" + to_decimal(expected) + notes);
 }
 
 void pool_sumsq(benchmark::State& state, Backend backend, Feed feed, unsigned workers, std::uint64_t n,
@@ -199,7 +202,7 @@ void register_pool_benchmarks(const SuiteOptions& options) {
                 for (Backend backend : backends) {
                     for (Feed feed : feeds)
                         benchmark::RegisterBenchmark(pool_name(backend, feed, workers)
-                                                         .param("task", "sumsq")
+                                                         .param("task", "squares")
                                                          .param("n", n)
                                                          .param("chunk", chunk)
                                                          .str()
@@ -213,7 +216,7 @@ void register_pool_benchmarks(const SuiteOptions& options) {
                     benchmark::RegisterBenchmark(BenchmarkName("pool", to_string(backend))
                                                      .word("per_task")
                                                      .param("workers", workers)
-                                                     .param("task", "sumsq")
+                                                     .param("task", "squares")
                                                      .param("n", n)
                                                      .param("chunk", chunk)
                                                      .str()

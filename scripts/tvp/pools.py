@@ -26,11 +26,16 @@ def feed_of(params):
     return "pool" if params.get("task") else None  # the Python reference: multiprocessing's own pipes
 
 
+# The chunked sum's task, as bench's pools name it (task:squares, once task:sumsq: results_lib.RENAMED) and
+# as the Python reference's do.
+SUM_TASK = {"pool": "squares", "python_pool": "sumsq"}
+
+
 def sumsq_rows(medians_by_name, scenario="pool"):
     """(name, back-end, feed, workers, n, chunk) of each chunked sum-of-squares row that has an efficiency."""
     for name, row in medians_by_name.items():
         found, backend, params = rl.parse_name(name)
-        if found != scenario or params.get("task") != "sumsq" or "efficiency" not in row:
+        if found != scenario or params.get("task") != SUM_TASK.get(scenario) or "efficiency" not in row:
             continue
         feed = feed_of(params)
         if feed is None or not {"workers", "n", "chunk"} <= set(params):

@@ -110,10 +110,29 @@ def load(path):
     if not data["benchmarks"]:
         raise UnusableResults(f"{path}: holds no benchmarks")
     check_rows(path, data["benchmarks"])
+    for row in data["benchmarks"]:
+        for field in ("name", "run_name"):
+            if isinstance(row.get(field), str):
+                row[field] = current_name(row[field])
     if not any(is_repetition(row) for row in data["benchmarks"]):
         raise UnusableResults(f"{path}: holds only aggregates (mean, median, ...), no repetitions: run bench "
                               "without --benchmark_report_aggregates_only")
     return data
+
+
+# Benchmarks renamed since results were first written: (old pattern, new form). load() gives every row its
+# current name, so compare, history and the report pair an old file's rows with a new one's.
+RENAMED = (
+    # The pools' chunked sums were task:sumsq, which --benchmark_filter=sumsq (the chapter's command) caught.
+    (re.compile(r"^(pool/[^/]+/(?:[^/]+/)*)task:sumsq/"), r"\1task:squares/"),
+)
+
+
+def current_name(name):
+    """A benchmark's name as bench writes it now (RENAMED), whatever revision wrote it."""
+    for old, new in RENAMED:
+        name = old.sub(new, name)
+    return name
 
 
 RUN_TYPES = ("iteration", "aggregate")

@@ -17,7 +17,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # then the scenarios' libraries, those built on others above them; worker: the
 # worker program, which registers every task.
 LAYERS = [
-    ["os"],
+    ["os", "stats"],
     ["process"],
     ["task"],
     ["launch"],

@@ -13,7 +13,7 @@ N = 10_000_000
 
 def sumsq_row(backend, feed, chunk, efficiency):
     part = {"ring": "mechanism:shm_ring/wait:spin", "pipe": "mechanism:pipe", "per_task": "per_task"}[feed]
-    return (f"pool/{backend}/{part}/workers:2/task:sumsq/n:{N}/chunk:{chunk}/min_time:0.050/real_time",
+    return (f"pool/{backend}/{part}/workers:2/task:squares/n:{N}/chunk:{chunk}/min_time:0.050/real_time",
             {"efficiency": efficiency, "real_time": 1.0, "time_unit": "ms", "rows": []})
 
 

@@ -88,6 +88,18 @@ class DistinctNamesTest(ReaderTest):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertRegex(result.stdout, rf"{name} .*no significant change")
 
+    def test_a_renamed_benchmark_pairs_with_its_old_name(self):
+        """The pools' chunked sums were task:sumsq (results_lib.RENAMED): an old results file's rows pair with
+        a new one's, and a 30% slowdown between them is seen. Plant: without the mapping, compare finds no
+        benchmark in common (exit 2)."""
+        old = "pool/fork/mechanism:pipe/workers:2/task:sumsq/n:10000000/chunk:1000"
+        new_name = old.replace("task:sumsq", "task:squares")
+        base = self.results("base.json", repetitions(old, SPREAD))
+        new = self.results("new.json", repetitions(new_name, scaled(1.3)))
+        result = run("compare", base, new)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, rf"{new_name} .*\+30\.0%.*SLOWER")
+
     def test_readers_by_base_name_refuse_two_benchmarks_that_would_pool(self):
         rows = creation_rows() + renamed(repetitions(FORK, scaled(2)), "/real_time", "/min_time:0.100/real_time")
         path = self.results("both.json", rows)

@@ -1030,7 +1030,7 @@ class PlotsTest(ScratchTest):
         for backend in ["thread", "fork"]:
             for feed in ["mechanism:shm_ring/wait:spin", "mechanism:pipe", "per_task"]:
                 for chunk, efficiency in [(1000, 0.2), (100000, 0.8), (5000000, 0.95)]:
-                    rows += repetitions(f"pool/{backend}/{feed}/workers:2/task:sumsq/n:10000000/chunk:{chunk}",
+                    rows += repetitions(f"pool/{backend}/{feed}/workers:2/task:squares/n:10000000/chunk:{chunk}",
                                         [10.0, 11.0, 12.0], unit="ms", efficiency=[efficiency * 0.9, efficiency,
                                                                                    efficiency * 1.02])
         plots, _, figures = self.captured("plot_pool_crossover", rows)
