@@ -296,7 +296,7 @@ class DummyScenarioTest(ScratchTest):
 
 
 class PackageTest(ScratchTest):
-    COMMANDS = ["compare", "plots", "python_reference", "report", "suite", "table"]
+    COMMANDS = ["compare", "plots", "python_reference", "report", "suite", "table", "advise"]
 
     def test_no_command_or_module_changes_sys_path(self):
         for path in [*(SCRIPTS / name for name in self.COMMANDS), *(SCRIPTS / "tvp").glob("*.py"), SCRIPTS / "regress"]:
