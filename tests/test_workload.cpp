@@ -32,8 +32,9 @@ std::vector<Strategy> every_strategy() {
 
 TEST_P(WorkloadTest, RunsEveryTaskWithItsPayloadThereAndBack) {
     // 5 tasks on 2 workers: the per-task strategies' last batch has one worker.
-    // 100 KiB: above the size with which a pool keeps two tasks in flight.
-    for (std::uint64_t bytes : {std::uint64_t{0}, std::uint64_t{4096}, std::uint64_t{100 << 10}}) {
+    // 100 KiB and 300 KiB: above the sizes with which a pool keeps two tasks in
+    // flight over a pipe (16 KiB) and over the ring (256 KiB).
+    for (std::uint64_t bytes : {0u, 4096u, 100u << 10, 300u << 10}) {
         WorkloadRun run(GetParam(), {.tasks = 5, .task_us = 0, .bytes = bytes, .workers = 2}, 1000);
         EXPECT_NO_THROW(run.run()) << bytes << " bytes";
         EXPECT_NO_THROW(run.run()) << bytes << " bytes, again";

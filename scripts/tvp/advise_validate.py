@@ -5,7 +5,7 @@ task_us 1, 10, 100, 1000, 10000 and bytes 0, 4096, 65536, 1048576, chosen so tha
 byte size somewhere on the grid (24 workloads with three worker counts; with fewer, more pairs each, up to
 all 20). N per workload is what the model predicts the slowest strategy needs for about 0.15 s (at least 16
 tasks). For each worker count: its calibration (the newest of this machine, else a run), then one run of bench
-with all its workloads (a filter of their exact names: bench registers the cross product of its flags), 3
+with all its workloads (a filter of their exact names: bench registers the cross product of its flags), 5
 repetitions. Printed: predicted and measured seconds per strategy and workload, the median and the worst
 absolute relative error |predicted - measured| / measured, and in how many workloads the predicted winner's
 measured time was within 10% of the measured best (and how often it was the measured winner itself).
@@ -29,6 +29,8 @@ TARGET_S, MIN_TASKS, MAX_TASKS = 0.15, 16, 1_000_000
 WITHIN = 0.10
 MISS = 0.35  # the bound on the worst error: predictions beyond it are listed
 TIMEOUT_S = 1800
+# More than the calibration's 3: a worker per task varies by a quarter from one batch to the next here.
+REPETITIONS = 5
 
 
 def worker_counts(cpus):
@@ -70,7 +72,7 @@ def run_flags(workloads, workers):
     return [f"--benchmark_filter={bench_filter(workloads, workers)}",
             f"--tasks={listed(n for n, _, _ in workloads)}", f"--task_us={listed(t for _, t, _ in workloads)}",
             f"--bytes={listed(b for _, _, b in workloads)}", f"--workers={workers}",
-            f"--benchmark_repetitions={advise_calibrate.REPETITIONS}",
+            f"--benchmark_repetitions={REPETITIONS}",
             f"--benchmark_min_time={advise_calibrate.MIN_TIME_S}"]
 
 

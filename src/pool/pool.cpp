@@ -22,8 +22,13 @@ namespace {
 using namespace std::chrono_literals;
 
 // The largest payload with which map() keeps `depth` tasks in flight per
-// worker: a quarter of a pipe's 64 KiB buffer, so two tasks and two results fit.
-constexpr std::size_t max_payload_for_depth = 16 << 10;
+// worker: a quarter of what the link buffers, so that two tasks and two
+// results fit (a pipe or a socket buffers 64 KiB, the ring 1 MiB a direction,
+// the in-process queues any number of messages).
+std::size_t max_payload_for_depth(ipc::Mechanism mechanism) {
+    const bool byte_stream = mechanism == ipc::Mechanism::pipe || mechanism == ipc::Mechanism::socketpair;
+    return byte_stream ? 16 << 10 : 256 << 10;
+}
 
 // Whether a process worker ends by itself within `limit` (it is not reaped
 // here). A worker told to end usually has within microseconds: the wait starts
@@ -214,8 +219,8 @@ std::vector<uint128> Pool::map(std::span<const PoolTask> tasks) {
     };
     // Big payloads go one task at a time per worker: with two, the parent could
     // block sending a worker its second task while that worker blocks sending
-    // its first result (neither a pipe nor the ring holds two of them).
-    const unsigned depth = options_.max_payload_bytes > max_payload_for_depth ? 1 : options_.depth;
+    // its first result (two 1 MiB results did not fit the ring: a deadlock).
+    const unsigned depth = options_.max_payload_bytes > max_payload_for_depth(options_.mechanism) ? 1 : options_.depth;
     for (unsigned round = 0; round < depth; ++round)
         for (unsigned worker = 0; worker < size(); ++worker) dispatch(worker);
     while (!in_flight.empty()) {
