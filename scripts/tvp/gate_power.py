@@ -54,7 +54,7 @@ def one_run(args, bench_filter, seed):
             if gate_line.startswith("gate: FAIL") else []
         change = None
         for line in compared.stdout.splitlines():
-            if args.expect and line.startswith(args.expect + "/") or line.startswith(f"{args.expect} "):
+            if args.expect and (line.startswith(args.expect + "/") or line.startswith(args.expect + " ")):
                 change = next((word for word in line.split() if re.fullmatch(r"[+-]\d+\.\d%", word)), None)
         return failed, rounds_of(f"{scratch}/base.json"), seconds, change
 
