@@ -18,8 +18,8 @@ A benchmark is a regression when its median moved in the bad direction by more
 than --threshold, relative to the base median (a change in the good direction
 never is), AND the difference is significant: the two-sided Mann-Whitney U test
 (scipy) on the repetitions, with the p-values corrected for the number of
-benchmarks tested (the family, below) by the Holm-Bonferroni method (which bounds the chance of any
-false alarm among them by alpha), gives p < alpha.
+benchmarks tested (the family, below) by the Holm-Bonferroni method (which
+bounds the chance of any false alarm among them by alpha), gives p < alpha.
 
 Repetitions needed: with n repetitions on each side the smallest p the test can
 give is 2 / C(2n, n) (exact test, used up to 12 a side without ties), and Holm's
@@ -37,9 +37,10 @@ is the largest family in which every member can reach alpha / k. (Dropping the
 weakest sizes first, not every benchmark that fails at the current k at once,
 matters: of 13 benchmarks at 10 vs 10, 200 at 8 vs 8 and 500 at 3 vs 3, the
 8 vs 8 (smallest p 1.6e-4) cannot reach 0.05 / 713 but reach 0.05 / 213 once
-the 3 vs 3 are out: a family of 213, not 13.) The rule reads the sample sizes alone,
-decided before any p-value is computed, so it cannot favour a result: the
-correction still bounds the chance of any false alarm among the tested by alpha.
+the 3 vs 3 are out: a family of 213, not 13.) The rule reads the sample sizes
+alone, decided before any p-value is computed, so it cannot favour a result:
+the correction still bounds the chance of any false alarm among the tested by
+alpha.
 The others are not tested: they are listed in one section, "not compared: too
 few repetitions", grouped by their repetitions (3 vs 3 reach at best p = 0.1),
 with the repetitions per side that would let them join the family; --verbose
@@ -91,6 +92,7 @@ import statistics
 import sys
 from typing import NamedTuple
 
+from . import headline
 from . import results_lib as rl
 
 HIGHER_IS_BETTER = {"bytes_per_second", "items_per_second", "ops_per_second", "waits_per_second", "speedup",
@@ -314,6 +316,8 @@ class Comparison:
         partner = counterparts(names, set(new_runs) | set(new_errors))
         self.skipped = [(label[name], base_errors[name]) for name in names if name in base_errors]
         self.missing, self.errored, self.lacking, self.without_metric = [], [], [], 0
+        self.no_metric = []  # labels of the base file's benchmarks without the metric
+        self.base_names = {rl.base_name(name) for name in names}
         self.compared = []  # (label, base values, new values)
         for name in names:
             other = partner.get(name)
@@ -327,6 +331,7 @@ class Comparison:
                 before = metric_values(base_runs[name], metric)
                 if not before:
                     self.without_metric += 1
+                    self.no_metric.append(label[name])
                     continue
                 after = metric_values(new_runs[other], metric)
                 if not after:
@@ -334,6 +339,14 @@ class Comparison:
                     continue
                 self.compared.append((label[name], before, after))
         self.in_common = len(partner)
+        self.tested, self.untested = [], []  # split(): the family of the correction, and the rest
+
+    def split(self, alpha):
+        """Splits the compared benchmarks into the family that is tested and those whose repetitions cannot
+        reach the family's corrected alpha (tested_family): from the sample sizes alone."""
+        keep = tested_family([(len(before), len(after)) for _, before, after in self.compared], alpha)
+        self.tested = [item for item, tested in zip(self.compared, keep) if tested]
+        self.untested = [item for item, tested in zip(self.compared, keep) if not tested]
 
     def check_usable(self, alpha, base_path):
         if self.in_common == 0:
@@ -345,9 +358,9 @@ class Comparison:
         for name, before, _ in self.compared:
             if statistics.median(before) == 0:
                 rl.fail(f"{name}: the base median of {self.metric} is 0: a relative change is undefined")
-        too_few = [(name, len(before), len(after)) for name, before, after in self.compared
-                   if len(self.compared) * smallest_p(len(before), len(after)) >= alpha]
-        if too_few:
+        self.split(alpha)
+        if self.compared and not self.tested:  # nothing at all can be tested
+            too_few = [(name, len(before), len(after)) for name, before, after in self.compared]
             name, n_base, n_new = too_few[0]
             others = f" and {len(too_few) - 1} other(s)" if len(too_few) > 1 else ""
             needed = needed_per_side(len(self.compared), alpha)
@@ -357,15 +370,16 @@ class Comparison:
                     f"--rounds {needed} would give them)")
 
     def verdicts(self, threshold, alpha):
-        """[Row] in the order compared: medians, change, p, adjusted p, sizes, MDE and verdict."""
-        p_values = [u_test(before, after) for _, before, after in self.compared]
+        """[Row] of the tested benchmarks (split), in the order compared: medians, change, p, adjusted p
+        (Holm over the tested), sizes, MDE and verdict."""
+        p_values = [u_test(before, after) for _, before, after in self.tested]
         rows = []
-        for (name, before, after), p_value, adjusted in zip(self.compared, p_values, holm(p_values)):
+        for (name, before, after), p_value, adjusted in zip(self.tested, p_values, holm(p_values)):
             base_median, new_median = statistics.median(before), statistics.median(after)
             change = new_median / base_median - 1
             worse = -change if self.higher_is_better else change  # > 0: moved in the bad direction
             significant = adjusted < alpha
-            detectable = mde(before, after, len(self.compared), alpha)
+            detectable = mde(before, after, len(self.tested), alpha)
             if significant and worse > threshold:
                 verdict = "SLOWER"
             elif significant and worse < -threshold:
@@ -422,32 +436,124 @@ def gate_line(comparison, rows, threshold):
     noisy_slower = [row for row in rows if row.significant and row.worse >= threshold]
     return (f"gate: PASS ({len(rows)} benchmarks: no significant slowdown of {threshold:.0%} or more that the "
             f"gate can see; {len(blind)} cannot see changes below {threshold:.0%}"
-            + (f", {len(noisy_slower)} of them measured slower (not gated)" if noisy_slower else "") + ")")
+            + (f", {len(noisy_slower)} of them measured slower (not gated)" if noisy_slower else "")
+            + (f"; {len(comparison.untested)} not compared: too few repetitions" if comparison.untested else "")
+            + ")")
+
+
+def is_headline(name):
+    """Whether a benchmark (its label) is one of the headline set (tvp.headline.NAMES, base names)."""
+    return rl.base_name(name) in headline.NAMES
+
+
+# How many names of a group of benchmarks not compared the report shows without --verbose.
+NAMES_SHOWN = 3
+
+
+def not_compared_groups(comparison, alpha):
+    """[(n_base, n_new, [labels], repetitions per side that would let them be tested)] of the benchmarks not
+    tested, grouped by their sizes, closest to testable first."""
+    groups = collections.defaultdict(list)
+    for name, before, after in comparison.untested:
+        groups[(len(before), len(after))].append(name)
+    tested_sizes = [(len(before), len(after)) for _, before, after in comparison.tested]
+    return [(n_base, n_new, names, needed_to_join(tested_sizes, len(names), alpha))
+            for (n_base, n_new), names in sorted(groups.items(), key=lambda item: smallest_p(*item[0]))]
+
+
+def at_least(needed):
+    return f"at least {needed}" if needed is not None else "more than 100"
+
+
+def print_rows(rows, width, args):
+    for row in rows:
+        verdict = row.verdict
+        if args.gate and verdict == "SLOWER" and (row.mde is None or row.mde > args.threshold):
+            verdict += f", not gated: {cannot_see(row.mde)}" if row.mde is not None else \
+                f", not gated: no MDE for {args.metric}"
+        print(f"{row.name:<{width}}  {show(row.base, args.metric):>10}  {show(row.new, args.metric):>10}  "
+              f"{row.change:>+8.1%}  {row.p:>7.2g}  {row.p_adj:>7.2g}  {row.n_base:>2}/{row.n_new:<2}  {verdict}")
+
+
+def print_header(width):
+    print(f"{'benchmark':<{width}}  {'base':>10}  {'new':>10}  {'change':>8}  {'p':>7}  {'p_adj':>7}  reps   verdict")
+
+
+def print_failures(comparison, args, wanted):
+    """The FAILED and SKIPPED lines of the benchmarks for which wanted(label) holds."""
+    for name in filter(wanted, comparison.missing):
+        print(f"FAILED  {name}: missing from the new file")
+    for name, message in comparison.errored:
+        if wanted(name):
+            print(f"FAILED  {name}: reported an error in the new file: {message}")
+    for name in filter(wanted, comparison.lacking):
+        print(f"FAILED  {name}: the new file does not report {args.metric} for it")
+    for name, message in comparison.skipped:
+        if wanted(name):
+            print(f"SKIPPED {name}: reported an error in the base file: {message}")
+
+
+def print_headline(comparison, rows, width, args):
+    """The headline set's block: each one's verdict, not tested (and the repetitions it would need), failed,
+    skipped, without the metric, or not in the base file."""
+    tested = [row for row in rows if is_headline(row.name)]
+    untested = [(name, len(before), len(after)) for name, before, after in comparison.untested if is_headline(name)]
+    absent = [name for name in headline.NAMES if name not in comparison.base_names]
+    total = len(headline.NAMES)
+    if len(absent) == total:
+        print(f"headline set (scripts/tvp/headline.py, the chapter's figures): none of its {total} benchmarks is "
+              "in the base file\n")
+        return
+    print(f"headline set (scripts/tvp/headline.py, the chapter's figures): {len(tested)} of {total} tested"
+          + (f", {len(untested)} not tested: too few repetitions" if untested else ""))
+    if tested or untested:
+        print_header(width)
+    print_rows(tested, width, args)
+    tested_sizes = [(len(before), len(after)) for _, before, after in comparison.tested]
+    for name, n_base, n_new in untested:
+        print(f"{name:<{width}}  not tested: {n_base} vs {n_new} reach at best p = {smallest_p(n_base, n_new):.3g}; "
+              f"it needs {at_least(needed_to_join(tested_sizes, 1, args.alpha))} per side to be tested")
+    print_failures(comparison, args, is_headline)
+    for name in filter(is_headline, comparison.no_metric):
+        print(f"NOT COMPARED {name}: the base file does not report {args.metric} for it")
+    if absent:
+        print(f"not in the base file: {len(absent)} of the {total}: {', '.join(absent)}")
+    print()
+
+
+def print_not_compared(comparison, args):
+    """One line per sizes of the benchmarks not tested, with how many, a few names (all with --verbose)."""
+    for n_base, n_new, names, needed in not_compared_groups(comparison, args.alpha):
+        print(f"not compared: too few repetitions: {len(names)} benchmarks ({n_base} vs {n_new} reach at best "
+              f"p = {smallest_p(n_base, n_new):.3g}; {at_least(needed)} per side are needed)")
+        if args.verbose:
+            for name in names:
+                print(f"  {name}")
+        else:
+            more = len(names) - NAMES_SHOWN
+            print(f"  {', '.join(names[:NAMES_SHOWN])}"
+                  + (f" and {more} more (--verbose lists them all)" if more > 0 else ""))
 
 
 def print_report(comparison, rows, args):
     direction = "higher is better" if comparison.higher_is_better else "lower is better"
     print(f"metric: {args.metric} ({direction}); two-sided Mann-Whitney U over the repetitions, p corrected for "
           f"{len(rows)} comparisons by {CORRECTION} (p_adj); regression: worse by more than "
-          f"{args.threshold:.0%} with p_adj < {args.alpha}\n")
-    if rows:
-        width = max(len("benchmark"), *(len(row.name) for row in rows))
-        print(f"{'benchmark':<{width}}  {'base':>10}  {'new':>10}  {'change':>8}  {'p':>7}  {'p_adj':>7}  reps   verdict")
-        for row in rows:
-            verdict = row.verdict
-            if args.gate and verdict == "SLOWER" and (row.mde is None or row.mde > args.threshold):
-                verdict += f", not gated: {cannot_see(row.mde)}" if row.mde is not None else \
-                    f", not gated: no MDE for {args.metric}"
-            print(f"{row.name:<{width}}  {show(row.base, args.metric):>10}  {show(row.new, args.metric):>10}  "
-                  f"{row.change:>+8.1%}  {row.p:>7.2g}  {row.p_adj:>7.2g}  {row.n_base:>2}/{row.n_new:<2}  {verdict}")
-    for name in comparison.missing:
-        print(f"FAILED  {name}: missing from the new file")
-    for name, message in comparison.errored:
-        print(f"FAILED  {name}: reported an error in the new file: {message}")
-    for name in comparison.lacking:
-        print(f"FAILED  {name}: the new file does not report {args.metric} for it")
-    for name, message in comparison.skipped:
-        print(f"SKIPPED {name}: reported an error in the base file: {message}")
+          f"{args.threshold:.0%} with p_adj < {args.alpha}")
+    if comparison.untested:
+        print(f"family: the {len(rows)} benchmarks whose repetitions can reach p < {args.alpha}/{len(rows)} "
+              f"(decided from the repetitions alone); {len(comparison.untested)} others not compared (below)")
+    print()
+    untested_headline = [name for name, _, _ in comparison.untested if is_headline(name)]
+    width = max([len("benchmark"), *(len(row.name) for row in rows), *map(len, untested_headline)])
+    print_headline(comparison, rows, width, args)
+    others = [row for row in rows if not is_headline(row.name)]
+    if others:
+        print(f"other benchmarks: {len(others)} tested")
+        print_header(width)
+        print_rows(others, width, args)
+    print_not_compared(comparison, args)
+    print_failures(comparison, args, lambda name: not is_headline(name))
     slower = sum(1 for row in rows if row.verdict == "SLOWER")
     blind = sum(1 for row in rows if row.mde is not None and row.mde > args.threshold)
     failed = len(comparison.missing) + len(comparison.errored) + len(comparison.lacking)
@@ -457,6 +563,7 @@ def print_report(comparison, rows, args):
           f"{len(comparison.skipped)} errored in the base file (skipped)"
           + (f"; {comparison.without_metric} without {args.metric} (not compared)" if comparison.without_metric
              else "")
+          + (f"; {len(comparison.untested)} not compared: too few repetitions" if comparison.untested else "")
           + (f"; {blind} cannot see changes below {args.threshold:.0%} (MDE at {POWER:.0%} power)" if blind
              else ""))
     if args.gate:
@@ -487,6 +594,9 @@ def main():
                         help="exit 1 only for a significant slowdown of at least --threshold whose minimum "
                              "detectable effect is at most --threshold, or a benchmark missing or errored in "
                              "NEW; end with one line 'gate: PASS ...' or 'gate: FAIL <benchmarks>'")
+    parser.add_argument("--verbose", action="store_true",
+                        help="name every benchmark not compared for too few repetitions (by default a few of "
+                             "each group and the count)")
     args = parser.parse_args()
     if not (math.isfinite(args.threshold) and args.threshold >= 0):
         rl.fail("--threshold must be a number >= 0")

@@ -50,6 +50,8 @@ def one_run(args, bench_filter, seed):
         if compared.returncode not in (0, 1):
             rl.fail(f"compare failed (exit {compared.returncode}): {compared.stderr.strip()}")
         gate_line = next((line for line in compared.stdout.splitlines() if line.startswith("gate:")), "")
+        if not gate_line:  # compare broke (a traceback exits 1 too): not a verdict, never counted as one
+            rl.fail(f"compare gave no gate line (exit {compared.returncode}): {compared.stderr.strip()[-200:]}")
         failed = [rl.base_name(name) for name in FAILED_NAME.findall(gate_line.removeprefix("gate: FAIL"))] \
             if gate_line.startswith("gate: FAIL") else []
         change = None

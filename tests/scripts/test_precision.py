@@ -1,0 +1,96 @@
+"""Unit tests of scripts/tvp/precision.py, the suite's rule for stopping each benchmark when its median is
+known: the interval of the median on known sample sets, and the rule on synthetic streams (a steady one stops
+at the floor, a noisy one at the cap, marked). No benchmark runs."""
+import random
+import re
+import unittest
+
+import tvp_path  # noqa: F401  (scripts/ on sys.path, as the commands have it)
+from tvp import precision  # noqa: E402
+
+
+def run_stream(next_value, floor, target=0.03, cap_s=3.0, seconds_per_repetition=0.1):
+    """Feeds a stream to the rule as the suite does (the floor first, then BATCH at a time); returns (values,
+    why it stopped)."""
+    values, spent = [], 0.0
+    count = floor
+    while True:
+        for _ in range(count):
+            values.append(next_value())
+            spent += seconds_per_repetition
+        why = precision.verdict(values, floor, target, spent, cap_s)
+        if why:
+            return values, why
+        count = precision.BATCH
+
+
+class IntervalTest(unittest.TestCase):
+    def test_the_order_statistic_interval_of_a_known_sample(self):
+        """n = 20: P(Bin(20, 1/2) <= 5) = 2.07% <= 2.5% < P(<= 6): the 6th and 15th values. Plant: the 5th and
+        16th (one rank wider) give 5 and 16."""
+        self.assertEqual(precision.median_interval(list(range(20, 0, -1))), (10.5, 6, 15))
+        self.assertAlmostEqual(precision.half_width(list(range(1, 21))), 4.5 / 10.5)
+
+    def test_below_six_values_the_interval_spans_them_all(self):
+        self.assertEqual(precision.median_interval([3, 1, 2, 5, 4]), (3, 1, 5))
+        self.assertRaises(ValueError, precision.median_interval, [])
+
+
+class StoppingRuleTest(unittest.TestCase):
+    def test_a_steady_stream_stops_at_the_floor(self):
+        """±0.5% around 100 µs: the interval of 5 values (all of them) is within ±3%."""
+        generator = random.Random(7)
+        values, why = run_stream(lambda: 100 * (1 + generator.uniform(-0.005, 0.005)), precision.FLOOR)
+        self.assertEqual((len(values), why), (precision.FLOOR, precision.PRECISE))
+
+    def test_a_noisy_stream_stops_at_the_cap_and_says_so(self):
+        """±40%: never within ±3% before 3 s of 0.1 s repetitions, 30 of them."""
+        generator = random.Random(7)
+        values, why = run_stream(lambda: 100 * (1 + generator.uniform(-0.4, 0.4)), precision.FLOOR)
+        self.assertEqual((len(values), why), (30, precision.TIME_CAP))
+
+    def test_a_moderately_noisy_stream_is_repeated_until_known(self):
+        """±6% uniform: 5 values span more than ±3%; the interval of the median narrows with more."""
+        generator = random.Random(11)
+        values, why = run_stream(lambda: 100 * (1 + generator.uniform(-0.06, 0.06)), precision.FLOOR)
+        self.assertEqual(why, precision.PRECISE)
+        self.assertGreater(len(values), precision.FLOOR)
+        self.assertLess(len(values), 30)
+
+    def test_the_headline_floor_is_kept_even_when_steady(self):
+        values, why = run_stream(lambda: 100.0, precision.HEADLINE_FLOOR)
+        self.assertEqual((len(values), why), (precision.HEADLINE_FLOOR, precision.PRECISE))
+        self.assertIsNone(precision.verdict([100.0] * 5, precision.HEADLINE_FLOOR, 0.03, 0.5, 3.0))
+        # A benchmark that used its cap before its floor stops there, marked.
+        self.assertEqual(precision.verdict([100.0] * 3, 5, 0.03, 3.5, 3.0), precision.TIME_CAP)
+
+    def test_the_record_keeps_repetitions_interval_target_and_reason(self):
+        record = precision.record([1.0, 2.0, 3.0, 4.0, 5.0], 5, 0.03, 1.25, 3.0, precision.TIME_CAP)
+        self.assertEqual((record["repetitions"], record["median"], record["low"], record["high"]), (5, 3.0, 1.0, 5.0))
+        self.assertEqual((record["target"], record["stopped"]), (0.03, "time cap"))
+
+
+class PlumbingTest(unittest.TestCase):
+    def test_the_exact_filter_selects_those_names_alone(self):
+        names = ["create/fork/workers:4/parent_mib:0/real_time", "sumsq/thread/workers:4/n:100/min_time:0.100/real_time"]
+        pattern = re.compile(precision.exact_filter(names))
+        self.assertTrue(all(pattern.search(name) for name in names))
+        self.assertFalse(pattern.search("create/fork/workers:4/parent_mib:0/api:class/real_time"))
+        self.assertFalse(pattern.search("sumsq/thread/workers:4/n:100/min_time:0x100/real_time"), "'.' is escaped")
+
+    def test_time_is_shared_by_what_each_benchmark_measured(self):
+        self.assertEqual(precision.share_time(10.0, {"a": 1.0, "b": 3.0}), {"a": 2.5, "b": 7.5})
+        self.assertEqual(precision.share_time(4.0, {"a": 0.0, "b": 0.0}), {"a": 2.0, "b": 2.0})
+
+    def test_aggregates_cover_every_repetition(self):
+        reps = [{"name": "x", "real_time": t, "cpu_time": t / 2, "iterations": 10, "time_unit": "us",
+                 "repetition_index": i, "threads": 1} for i, t in enumerate([1.0, 2.0, 6.0])]
+        rows = {row["aggregate_name"]: row for row in precision.aggregate_rows("x", reps)}
+        self.assertEqual(rows["median"]["real_time"], 2.0)
+        self.assertEqual(rows["mean"]["real_time"], 3.0)
+        self.assertAlmostEqual(rows["stddev"]["real_time"], 2.6457513110645907)
+        self.assertEqual(rows["median"]["repetitions"], 3)
+
+
+if __name__ == "__main__":
+    unittest.main()
