@@ -113,6 +113,8 @@ std::variant<ParsedCommandLine, UsageError> parse_command_line(int argc, char** 
             parsed.list_backends = true;
         } else if (arg == "--list-scenarios") {
             parsed.list_scenarios = true;
+        } else if (arg == "--full_grid") {
+            parsed.options.full_grid = true;
         } else if (is_benchmark_flag(arg)) {
             if (auto problem = benchmark_flag_problem(arg)) return UsageError{*problem};
             parsed.benchmark_args.push_back(argv[i]);
@@ -185,7 +187,7 @@ void print_suite_help() {
         "\n"
         "Suite flags:\n"
         "  --n=N[,N...]          sumsq: problem sizes (sum of i*i for i < n); replaces the\n"
-        "                        default sweep 10^4,10^6,10^8,10^9. At most {}.\n"
+        "                        default sweep 10^4,10^6,10^8 (and 10^9 with --full_grid). At most {}.\n"
         "  --workers=W[,W...]    sumsq, pool, workload: worker counts, 1..{}; replaces the sweep\n"
         "                        1,2,4,8 (up to twice the CPU count when that is larger).\n"
         "                        Given --n or --workers, only those sumsq cases run (no sumsq_kernel).\n"
@@ -202,6 +204,9 @@ void print_suite_help() {
         "                        that the percentile is left out (counter `samples` says why).\n"
         "  --backends=B[,B...]   the back-ends every scenario runs (default: as listed above;\n"
         "                        the second list on a shorter sweep). Raw baselines always run.\n"
+        "  --full_grid           the whole sweep of every scenario: queue and pipe on one CPU and\n"
+        "                        unpinned at every size (by default only at 8 bytes; on two CPUs at\n"
+        "                        every size), sumsq at n = 10^9 too. scripts/suite --full-grid\n"
         "  --list-backends       the back-ends, one line each, and exit\n"
         "  --list-scenarios      the scenarios, one line each (name, program, filter, quick\n"
         "                        filter, what it measures; tab-separated), and exit\n"

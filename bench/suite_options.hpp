@@ -25,6 +25,7 @@ struct SuiteOptions {
     std::vector<std::uint64_t> workload_bytes;        // --bytes
     std::uint64_t round_trips = default_round_trips;  // per latency repetition
     std::vector<Backend> selected_backends;           // --backends; empty: each scenario's defaults
+    bool full_grid = false;                           // --full_grid: every scenario's whole sweep
 
     // What every scenario starts its workers with: this back-end, the suite's worker program.
     Launcher launcher(Backend backend) const { return Launcher(backend, worker_executable); }

@@ -186,7 +186,7 @@ TEST(BenchResults, EveryBenchmarkCountsTheIterationsItVerified) {
     const ResultsFile out;
     const CommandResult result = run_bench(
         "--benchmark_filter='^(create/(fork|raw_fork|raw_pthread)/workers:1/parent_mib:0|sumsq/fork/workers:2/"
-        "n:1000000|sumsq_kernel/fast/n:10000$|queue/fork/shm_ring/bytes:64/cpus:any/wait:block/"
+        "n:1000000|sumsq_kernel/fast/n:10000$|queue/fork/shm_ring/bytes:64/cpus:cross/wait:block/"
         "(latency|throughput)|ipc_baseline/thread/(atomic_pingpong|memcpy)/bytes:8/cpus:any|iobound/fork/workers:4/|"
         "memory/fork/workers:1/real_time|isolation/fork/)' --round_trips=100 --benchmark_min_time=0.01" +
         out.flags());

@@ -371,6 +371,8 @@ def plot_ipc(medians, data, out_dir, palette):
             mpi = mpi_lines(medians, mode) if placement == "cross" else {}  # MPI: beside the two-CPU plots
             if not lines and not mpi:
                 continue
+            if placement != "cross" and all(len(points) < 2 for points in lines.values()):
+                continue  # no line to draw: one size (the default grid measures one CPU and unpinned at 8 B)
             mechanisms = sorted({mechanism for mechanism, _ in lines}) + ([MPI_PANEL] if mpi else [])
             columns = 3 if len(mechanisms) > 4 else min(2, len(mechanisms))
             rows = (len(mechanisms) + columns - 1) // columns

@@ -429,8 +429,8 @@ def render(report, path):
     sections = [code(report) for key, code in SECTIONS.items() if scenarios.shown("report", key, found)]
     sections += [report.others(found), report.lacking(found)]
     text = "\n".join([report.header(path), *[section for section in sections if section]])
-    if rl.NOISY_MARK in text:
-        text += f"\n{rl.NOISY_LEGEND}\n"
+    for legend in rl.legends(text):
+        text += f"\n{legend}\n"
     return text
 
 

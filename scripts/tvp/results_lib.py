@@ -27,6 +27,16 @@ CV_LIMIT = 0.10
 NOISY_MARK = "†"
 NOISY_LEGEND = (f"{NOISY_MARK} its repetitions vary by more than {CV_LIMIT:.0%} (coefficient of variation): "
                 "a noisy figure, read it with care.")
+# A figure scripts/suite stopped repeating at its time cap before its median was known to its target
+# (tvp/precision.py; the results' context, tvp_suite.precision, keeps why each benchmark stopped).
+CAP_MARK = "‡"
+CAP_LEGEND = (f"{CAP_MARK} its time cap ran out before the 95% interval of its median was within the suite's "
+              "target (scripts/suite --precision): known less precisely than the others.")
+
+
+def legends(text):
+    """The legend lines of the marks `text` uses."""
+    return [legend for mark_, legend in ((NOISY_MARK, NOISY_LEGEND), (CAP_MARK, CAP_LEGEND)) if mark_ in text]
 
 # Latency percentiles bench reports only where the repetition's sample holds them
 # (counter "samples"); otherwise the counter is absent, not zero.
@@ -477,10 +487,14 @@ def cv_of(rows, field):
 def medians(data):
     """{base name: {field: median over repetitions}} for real_time and every
     numeric counter, plus "time_unit", "label", "cv" ({field: coefficient of
-    variation across repetitions}) and "rows" (the repetitions). A counter absent from a repetition (a
+    variation across repetitions}), "rows" (the repetitions) and, for a suite run that repeated until known,
+    "stopped" (why: "precise" or "time cap"). A counter absent from a repetition (a
     percentile its sample could not hold) is left out of that median; absent from
     all, it is absent from the row."""
     result = {}
+    stopped = {base_name(name): record.get("stopped") for name, record in
+               ((data.get("context") or {}).get("tvp_suite") or {}).get("precision", {}).items()
+               if isinstance(record, dict)}
     for name, rows in iterations_by_benchmark(data).items():
         fields = {key for row in rows for key, value in row.items() if is_number(value)}
         fields -= {"repetition_index", "repetitions", "threads", "family_index", "per_family_instance_index"}
@@ -489,6 +503,8 @@ def medians(data):
         result[name]["label"] = rows[0].get("label", "")
         result[name]["cv"] = {field: cv_of(rows, field) for field in fields}
         result[name]["rows"] = rows  # the repetitions themselves, for intervals
+        if stopped.get(name):
+            result[name]["stopped"] = stopped[name]  # scripts/suite's reason: precise, or time cap
     return result
 
 
@@ -499,8 +515,10 @@ def noisy(row, field):
 
 
 def mark(row, field):
-    """NOISY_MARK for a noisy figure, else ''."""
-    return NOISY_MARK if noisy(row, field) else ""
+    """NOISY_MARK for a noisy figure, CAP_MARK for one stopped at its time cap short of its target, else ''."""
+    if noisy(row, field):
+        return NOISY_MARK
+    return CAP_MARK if (row or {}).get("stopped") == "time cap" else ""
 
 
 def absent_reason(row, field):

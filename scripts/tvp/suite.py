@@ -1,11 +1,13 @@
 """Runs the whole suite: builds Release if needed, runs every scenario with
-repetitions in random interleaving, and writes results/<host>-<date>.json (the
+repetitions in random interleaving (each bench benchmark until its median is known to --precision or its
+--cap is spent: tvp/precision.py), and writes results/<host>-<date>.json (the
 source of truth: Google Benchmark's JSON with the machine and toolchain in its
 context), a tidy .csv of its repetitions beside it and an .aggregates.csv of
 Google Benchmark's mean, median and standard deviation ("The CSV columns" in
 docs/results.md).
 
-Usage: scripts/suite [--quick] [--repetitions N] [--round-trips N] [--scenarios a,b] [--out DIR]
+Usage: scripts/suite [--quick] [--precision P] [--cap S] [--full-grid] [--repetitions N] [--round-trips N]
+                     [--scenarios a,b] [--out DIR]
                      [--build-dir DIR] [--no-build] [--fail-on-error] [--mpi-ranks N] [--mpi-hostfile FILE]
                      [-- more bench flags]
        scripts/suite --csv-from RESULTS.json   (writes the two CSVs of an existing run, runs nothing)
@@ -33,7 +35,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from . import headline
 from . import machine_check
+from . import precision
 from . import results_lib
 from . import suite_jobs
 
@@ -77,21 +81,45 @@ EPILOG = textwrap.fill(
 FULL_BYTES = 1 << 20
 
 
+def precision_target(text):
+    """--precision: a fraction of the median from 0 (off) to below 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number")
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction from 0 (off) to below 1, e.g. 0.03 for ±3%")
+    return value
+
+
 def parse_arguments():
     parser = results_lib.Parser(description=__doc__.split("\n\n")[0], epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help="smoke run for CI: 2 repetitions, short minimum time (under 90 s)")
     parser.add_argument("--repetitions", type=results_lib.positive_int,
-                        help="repetitions per benchmark, at least 1 (default 3; --quick: 2)")
+                        help=f"repetitions per benchmark, at least 1 (default 3; --quick: 2); with --precision the "
+                             f"floor (default {precision.FLOOR})")
+    parser.add_argument("--precision", type=precision_target,
+                        help="repeat each bench benchmark until the 95%% interval of its median is within this "
+                             "fraction of it (e.g. 0.03: ±3%%), or --cap is spent, at least --repetitions (then "
+                             f"default {precision.FLOOR}) and {precision.HEADLINE_FLOOR} for the headline set; "
+                             "default 0: exactly --repetitions (not yet the default: see docs/results.md)")
+    parser.add_argument("--cap", type=results_lib.positive_float, default=3.0,
+                        help="seconds a benchmark may take in all before it stops short of --precision "
+                             "(default 3; at least --min-time)")
     parser.add_argument("--min-time", type=results_lib.positive_float,
-                        help="seconds per repetition, above 0 (default 0.3; --quick: 0.02)")
+                        help="seconds per repetition, above 0 (default 0.3; with --precision 0.05; --quick: 0.02); "
+                             "benchmarks that set their own keep it")
     parser.add_argument("--round-trips", type=results_lib.positive_int,
                         help="round trips per latency repetition (default 1000, enough for p99; "
                              "10000 adds p99.9; --quick: 100, no p99)")
     parser.add_argument("--scenarios",
                         help="comma-separated names from the scenario table that the build folder's bench prints "
                              f"with `bench --list-scenarios` (default: all, in its order){scenarios_for_help()}")
+    parser.add_argument("--full-grid", action="store_true",
+                        help="every scenario's whole sweep (bench --full_grid: queue and pipe at every size on one "
+                             "CPU and unpinned, sumsq at n = 10^9); by default what the report, table and plots use")
     parser.add_argument("--out", default=str(ROOT / "results"), help="directory for the JSON and CSV")
     parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD_DIR, metavar="DIR",
                         help="the build folder to take bench, bench_mpi and bench_mpi_startup from (default "
@@ -113,16 +141,26 @@ def parse_arguments():
     args = parser.parse_args()
     if args.csv_from is not None:
         return args
+    # The MPI and Python scenarios repeat a fixed number of times (3 unless --repetitions says): they are not
+    # repeated until known.
+    args.fixed_repetitions = args.repetitions or (2 if args.quick else 3)
+    if args.precision is None or args.quick:
+        args.precision = 0.0
     if args.repetitions is None:
-        args.repetitions = 2 if args.quick else 3
+        args.repetitions = precision.FLOOR if args.precision else args.fixed_repetitions
     if args.min_time is None:
-        args.min_time = 0.02 if args.quick else 0.3
+        args.min_time = 0.02 if args.quick else 0.05 if args.precision else 0.3
+    if args.precision and args.cap < args.min_time:
+        parser.error(f"--cap {args.cap:g} s is below one repetition's --min-time {args.min_time:g} s: no "
+                     "benchmark could ever reach --precision")
     if args.round_trips is None:
         args.round_trips = 100 if args.quick else 1000
     if args.scenarios is not None:  # checked against bench's table once it is built (select_scenarios)
         args.scenarios = list(dict.fromkeys(name for name in args.scenarios.split(",") if name))  # each once
         if not args.scenarios:
             parser.error("--scenarios names no scenario; `bench --list-scenarios` lists them")
+    if args.full_grid:
+        args.bench_flags.append("--full_grid")
     for flag in args.bench_flags:
         if not flag.startswith("-"):  # every bench flag is -name or --name=value
             parser.error(f"'{flag}' is not a bench flag; bench flags go after --, as --name=value")
@@ -284,29 +322,96 @@ def scenario_budget(scenario, args):
     if FIXED_BUDGET_S is not None:
         return suite_jobs.Budget(scenario.name, float(FIXED_BUDGET_S), fixed=True)
     if scenario.program == PYTHON_PROGRAM:
-        return suite_jobs.Budget(scenario.name, SCENARIO_BASE_S + args.repetitions * PYTHON_REPETITION_S)
+        return suite_jobs.Budget(scenario.name, SCENARIO_BASE_S + args.fixed_repetitions * PYTHON_REPETITION_S)
     return suite_jobs.Budget(scenario.name, SCENARIO_BASE_S)
 
 
 def run_scenario(index, total_scenarios, row, args, out_json, budget):
+    """A bench scenario: every benchmark --repetitions times (--quick, or --precision 0), or until its median is
+    known (run_until_known). Returns (results, {name: precision record} or None)."""
     scenario, selection = row.name, row.selection(args.quick)
     bench_flags = [f"--round_trips={args.round_trips}", *args.bench_flags]
-    bench = str(args.build_dir / "bench")
-    names = benchmark_names(selection, bench_flags, (bench,), budget, args)
-    expected = len(names) * args.repetitions
-    command = [bench, f"--benchmark_filter={selection}",
-               f"--benchmark_repetitions={args.repetitions}", "--benchmark_enable_random_interleaving=true",
+    names = benchmark_names(selection, bench_flags, (str(args.build_dir / "bench"),), budget, args)
+    if not args.precision:
+        print(f"[{index}/{total_scenarios}] {scenario}: {len(names)} benchmarks x {args.repetitions} repetitions",
+              flush=True)
+        run_bench(args, selection, args.repetitions, names, scenario, out_json, budget)
+        return read_results(out_json), None
+    print(f"[{index}/{total_scenarios}] {scenario}: {len(names)} benchmarks, each until its median is known to "
+          f"±{args.precision:.0%} or {args.cap:g} s (at least {args.repetitions} repetitions)", flush=True)
+    return run_until_known(args, selection, names, scenario, out_json, budget)
+
+
+def run_bench(args, selection, repetitions, names, scenario, out_json, budget, quiet=False):
+    """One run of bench over `selection` (the names it lists), `repetitions` each, into out_json; its wall time.
+    `quiet`: no progress lines (a later pass of run_until_known says one line for the whole pass)."""
+    command = [str(args.build_dir / "bench"), f"--benchmark_filter={selection}",
+               f"--benchmark_repetitions={repetitions}", "--benchmark_enable_random_interleaving=true",
                f"--benchmark_min_time={args.min_time}", "--benchmark_display_aggregates_only=false",
                f"--benchmark_out={out_json}", "--benchmark_out_format=json", "--benchmark_color=false",
-               *bench_flags]
-    print(f"[{index}/{total_scenarios}] {scenario}: {len(names)} benchmarks x {args.repetitions} repetitions",
-          flush=True)
-    run_with_progress(command, scenario, names, expected, budget, out_json.parent)
-    return read_results(out_json)
+               f"--round_trips={args.round_trips}", *args.bench_flags]
+    started = time.monotonic()
+    run_with_progress(command, scenario, names, len(names) * repetitions, budget, out_json.parent, quiet)
+    return time.monotonic() - started
 
 
-def run_with_progress(command, scenario, names, expected, budget, scratch):
-    """Runs bench (or mpirun of bench_mpi) to its end, printing progress every 10%."""
+# Names per bench run of a later pass: libstdc++'s std::regex, which bench's filter is, recurses per
+# alternative, so a filter of hundreds of names could overflow its stack.
+NAMES_PER_RUN = 40
+
+
+def run_until_known(args, selection, names, scenario, out_json, budget):
+    """Every benchmark its floor of repetitions, then BATCH more a pass to those whose median is not yet known
+    to --precision, until it is or --cap seconds are spent (tvp.precision). Returns (results with every pass's
+    repetitions, numbered on, and aggregates over all of them; {name: precision record})."""
+    floors = {name: max(args.repetitions, precision.HEADLINE_FLOOR)
+              if results_lib.base_name(name) in headline.NAMES else args.repetitions for name in names}
+    repetitions = collections.defaultdict(list)
+    errored, spent, stopped, context = {}, collections.defaultdict(float), {}, None
+    pending, passes = list(names), 0
+    while pending:
+        passes += 1
+        batches = [(selection, pending)] if passes == 1 else \
+            [(precision.exact_filter(pending[i:i + NAMES_PER_RUN]), pending[i:i + NAMES_PER_RUN])
+             for i in range(0, len(pending), NAMES_PER_RUN)]
+        count = args.repetitions if passes == 1 else precision.BATCH
+        for number, (filter_regex, batch) in enumerate(batches):
+            budget.allow(len(batch) * count * (REPETITION_BASE_S + REPETITION_MIN_TIMES * args.min_time))
+            part = out_json.with_name(f"{out_json.stem}-{passes}-{number}.json")
+            wall = run_bench(args, filter_regex, count, batch, scenario, part, budget, quiet=passes > 1)
+            data = read_results(part)
+            context = context or data["context"]
+            measured = collections.defaultdict(float)
+            for row in filter(results_lib.is_repetition, data["benchmarks"]):
+                name = results_lib.exact_name(row)
+                if row.get("error_occurred"):
+                    errored.setdefault(name, row)
+                    continue
+                row["repetition_index"] = len(repetitions[name])
+                repetitions[name].append(row)
+                measured[name] += results_lib.to_seconds(row["real_time"], row["time_unit"]) * row["iterations"]
+            for name, seconds in precision.share_time(wall, measured).items():
+                spent[name] += seconds
+        for name in pending:
+            values = [row["real_time"] for row in repetitions[name]]
+            if name in errored or not values:
+                continue
+            why = precision.verdict(values, floors[name], args.precision, spent[name], args.cap)
+            if why:
+                stopped[name] = precision.record(values, floors[name], args.precision, spent[name], args.cap, why)
+        pending = [name for name in pending if name not in stopped and name not in errored and repetitions[name]]
+        if passes > 1:
+            print(f"    {scenario}: pass {passes}: {len(pending)} still short of ±{args.precision:.0%}", flush=True)
+    rows = list(errored.values())
+    for name, reps in repetitions.items():
+        for row in reps:
+            row["repetitions"] = len(reps)
+        rows += reps + precision.aggregate_rows(name, reps)
+    return {"context": context or {}, "benchmarks": rows}, stopped
+
+
+def run_with_progress(command, scenario, names, expected, budget, scratch, quiet=False):
+    """Runs bench (or mpirun of bench_mpi) to its end, printing progress every 10% (unless `quiet`)."""
     started = time.monotonic()
     progress = {"done": 0, "shown": -1}
     listed = set(names)
@@ -315,14 +420,15 @@ def run_with_progress(command, scenario, names, expected, budget, scratch):
         if line.split(" ", 1)[0] in listed:
             progress["done"] += 1  # one console row per repetition; aggregates carry a suffix
         percent = 100 * progress["done"] // max(expected, 1)
-        if percent // 10 != progress["shown"] // 10:
+        if not quiet and percent // 10 != progress["shown"] // 10:
             progress["shown"] = percent
             print(f"    {scenario}: {percent:3d}%  ({time.monotonic() - started:.0f} s)", flush=True)
 
     code, tail = suite_jobs.run_job(command, budget, on_line)
     if code != 0:
         fail_run(f"{Path(command[0]).name} exited with code {code} in scenario {scenario}", tail, scratch)
-    print(f"    {scenario}: done in {time.monotonic() - started:.0f} s", flush=True)
+    if not quiet:
+        print(f"    {scenario}: done in {time.monotonic() - started:.0f} s", flush=True)
 
 
 def fail_run(message, tail, scratch):
@@ -404,13 +510,13 @@ def run_mpi(index, total_scenarios, row, args, scratch, budget):
         names = benchmark_names(selection, flags, program, budget, args)
         out_json = Path(scratch) / f"mpi-{btl}.json"
         print(f"[{index}/{total_scenarios}] mpi (btl {btl}, {args.mpi_ranks} ranks): "
-              f"{len(names)} benchmarks x {args.repetitions} repetitions", flush=True)
+              f"{len(names)} benchmarks x {args.fixed_repetitions} repetitions", flush=True)
         run_with_progress([*program, f"--benchmark_filter={selection}",
-                           f"--benchmark_repetitions={args.repetitions}",
+                           f"--benchmark_repetitions={args.fixed_repetitions}",
                            "--benchmark_enable_random_interleaving=true", f"--benchmark_min_time={args.min_time}",
                            "--benchmark_display_aggregates_only=false", f"--benchmark_out={out_json}",
                            "--benchmark_out_format=json", "--benchmark_color=false", *flags],
-                          f"mpi/{btl}", names, len(names) * args.repetitions, budget, scratch)
+                          f"mpi/{btl}", names, len(names) * args.fixed_repetitions, budget, scratch)
         data = read_results(out_json)
         merged["benchmarks"] += data["benchmarks"]
         merged["context"] = merged["context"] or data["context"]
@@ -423,13 +529,13 @@ def run_mpi(index, total_scenarios, row, args, scratch, budget):
     out_json = Path(scratch) / "mpi-startup.json"
     startup = str(args.build_dir / "bench_mpi_startup")
     names = benchmark_names(".", flags, (startup,), budget, args)
-    print(f"[{index}/{total_scenarios}] mpi start-up (btl {btl}): {len(names)} benchmarks x {args.repetitions} "
+    print(f"[{index}/{total_scenarios}] mpi start-up (btl {btl}): {len(names)} benchmarks x {args.fixed_repetitions} "
           f"repetitions", flush=True)
-    run_with_progress([startup, *flags, f"--benchmark_repetitions={args.repetitions}",
+    run_with_progress([startup, *flags, f"--benchmark_repetitions={args.fixed_repetitions}",
                        "--benchmark_display_aggregates_only=false",
                        *(["--benchmark_min_time=0.01"] if args.quick else []),
                        f"--benchmark_out={out_json}", "--benchmark_out_format=json", "--benchmark_color=false"],
-                      "mpi/startup", names, len(names) * args.repetitions, budget, scratch)
+                      "mpi/startup", names, len(names) * args.fixed_repetitions, budget, scratch)
     merged["benchmarks"] += read_results(out_json)["benchmarks"]
     context["mca"] = {**MPI_MCA, **dict(setting.split("=", 1) for setting in args.mpi_mca)}
     context["hostfile"] = str(Path(args.mpi_hostfile).resolve()) if args.mpi_hostfile else None
@@ -437,11 +543,11 @@ def run_mpi(index, total_scenarios, row, args, scratch, budget):
 
 
 def run_python_reference(index, total_scenarios, args, out_json, budget):
-    print(f"[{index}/{total_scenarios}] python: the chapter's examples in Python, {args.repetitions} repetitions",
+    print(f"[{index}/{total_scenarios}] python: the chapter's examples in Python, {args.fixed_repetitions} repetitions",
           flush=True)
     started = time.monotonic()
     command = [str(ROOT / "scripts" / "python_reference"), "--out", str(out_json),
-               "--repetitions", str(args.repetitions), *(["--quick"] if args.quick else [])]
+               "--repetitions", str(args.fixed_repetitions), *(["--quick"] if args.quick else [])]
     code, _ = suite_jobs.run_job(command, budget)  # its output is the suite's
     if code != 0:
         fail_run(f"scripts/python_reference exited with code {code}", "", out_json.parent)
@@ -500,7 +606,9 @@ def suite_context(args, machine, root=ROOT):
     git revision and whether the tree had local changes ("unknown" outside git),
     and what the machine check found."""
     revision, dirty = results_lib.git_revision(root)
-    return {"quick": args.quick, "repetitions": args.repetitions, "min_time_s": args.min_time,
+    return {"quick": args.quick, "repetitions": args.repetitions,
+            "fixed_repetitions": getattr(args, "fixed_repetitions", args.repetitions), "min_time_s": args.min_time,
+            "precision_target": getattr(args, "precision", 0.0), "cap_s": getattr(args, "cap", None),
             "round_trips": args.round_trips,
             "scenarios": args.scenarios, "bench_flags": args.bench_flags, "tvp_revision": revision,
             "tvp_revision_dirty": dirty, "machine_check": machine}
@@ -549,7 +657,7 @@ def main():
         build(args)
         scenarios = select_scenarios(args)  # from the bench just built
 
-    runs, mpi_context = [], None
+    runs, mpi_context, precision_records = [], None, {}
     try:
         with scratch_folder() as scratch:
             reaper = suite_jobs.start_reaper(scratch)
@@ -563,7 +671,8 @@ def main():
                     elif row.program == MPI_PROGRAM:
                         data, mpi_context = run_mpi(index, len(scenarios), row, args, Path(scratch), budget)
                     else:
-                        data = run_scenario(index, len(scenarios), row, args, out_json, budget)
+                        data, records = run_scenario(index, len(scenarios), row, args, out_json, budget)
+                        precision_records.update(records or {})
                 except suite_jobs.Overrun as overrun:
                     print(f"{Path(sys.argv[0]).name}: {overrun}; recorded as an error, going on", file=sys.stderr,
                           flush=True)
@@ -584,6 +693,8 @@ def main():
     if python in contexts:
         merged["context"]["python_reference"] = contexts[python]
     merged["context"]["tvp_suite"] = suite_context(args, machine)
+    if args.precision:
+        merged["context"]["tvp_suite"]["precision"] = precision_records
     if mpi_context is not None:
         merged["context"]["mpi"] = mpi_context
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -441,8 +441,8 @@ def render(data, path, headline=False):
                     else [cells.get(b) or "—" for b in backends])
         lines.append(f"| {feature} | {chapter_thread} | {chapter_process} | " + " | ".join(measured) +
                      f" | {python_cell or '—'} |")
-    if rl.NOISY_MARK in "\n".join(lines):
-        lines += ["", rl.NOISY_LEGEND]
+    for legend in rl.legends("\n".join(lines)):
+        lines += ["", legend]
     lines += ["", "Sources:", ""]
     lines += [f"{i}. `{name}`" for i, name in enumerate(sources.names, 1)]
     if others:
@@ -560,8 +560,10 @@ def compact(rows, backends, path, data):
         claim = f"{feature.split(' (')[0]}: {chapter}"
         lines.append(f"| {claim} | " + " | ".join(first(cells.get(b)) for b in backends) +
                      f" | {first(python_cell)} |")
+    capped = "; ‡ its time cap ran out before its median was known to the suite's target" \
+        if rl.CAP_MARK in "\n".join(lines) else ""
     lines += ["", f"From `{path.name}` ({rl.machine_title(data)}; {rl.revision(data)}); medians of the "
-              "repetitions; † a noisy figure (CV > 10%). Each row names the worker count and the kind of wait "
+              f"repetitions; † a noisy figure (CV > 10%){capped}. Each row names the worker count and the kind of wait "
               "its cells share; a cell measured otherwise is — here. The full table, with a second figure per "
               "cell and the benchmark behind every number: [results/TABLE.md](results/TABLE.md)."]
     return "\n".join(lines) + "\n"

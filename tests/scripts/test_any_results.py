@@ -20,6 +20,9 @@ from tvp import results_lib as rl  # noqa: E402
 from tvp import scenarios  # noqa: E402
 
 REFERENCE = rl.newest_full_run(ROOT / "results")
+# Scenarios newer than the reference run (vm-20261127-151519, before the workload scenario): the report says
+# they are not in it. A new reference run empties this.
+NEWER_THAN_THE_REFERENCE = ["workload"]
 BENCH = BUILD_DIR / "bench"
 REGISTERED = [scenario.name for scenario in scenarios.REGISTRY]
 
@@ -89,7 +92,7 @@ class RegistryTest(unittest.TestCase):
     def test_every_benchmark_of_the_reference_run_belongs_to_a_registered_scenario(self):
         found = scenarios.present(rl.medians(rl.load(REFERENCE)))
         self.assertEqual(scenarios.unknown(found), {})
-        self.assertEqual(scenarios.absent(found), [])
+        self.assertEqual(scenarios.absent(found), NEWER_THAN_THE_REFERENCE)
 
 
 class ReportTest(ScratchTest):
@@ -121,7 +124,8 @@ class ReportTest(ScratchTest):
     def test_the_reference_run_is_unchanged(self):
         text = self.report(REFERENCE)
         self.assertEqual(text.rstrip("\n"), (ROOT / "results" / "REPORT.md").read_text().rstrip("\n"))
-        self.assertNotIn("### Not in this file", text)
+        missing = text.split("### Not in this file", 1)[1] if "### Not in this file" in text else ""
+        self.assertEqual(re.findall(r"^- `(\w+)`", missing, re.M), NEWER_THAN_THE_REFERENCE)
         self.assertNotIn("### Other benchmarks", text)
 
     def test_a_scenario_it_does_not_know_is_listed_with_its_median(self):
@@ -291,7 +295,7 @@ class DummyScenarioTest(ScratchTest):
         self.assertEqual(result.returncode, 2, result.stderr)
         self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
         self.assertIn("unknown scenario(s) dumy;", result.stderr)
-        self.assertIn("pool, mpi, python, dummy", result.stderr)
+        self.assertIn("pool, workload, mpi, python, dummy", result.stderr)
         self.assertNotIn("machine check", result.stdout)
 
 
