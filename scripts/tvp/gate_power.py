@@ -31,8 +31,8 @@ FAILED_NAME = re.compile(r"(?:^|, )\s*(\S+) \(")
 
 
 def one_run(args, bench_filter, seed):
-    """(the base names that failed the gate, rounds, seconds, the --expect benchmark's measured change) of one
-    gate run."""
+    """(the base names that failed the gate, rounds, seconds, the --expect benchmark's measured change and its
+    row of compare's table) of one gate run."""
     with tempfile.TemporaryDirectory(prefix="tvp-gate-power-") as scratch:
         start = time.monotonic()
         rounds = subprocess.run(
@@ -54,11 +54,12 @@ def one_run(args, bench_filter, seed):
             rl.fail(f"compare gave no gate line (exit {compared.returncode}): {compared.stderr.strip()[-200:]}")
         failed = [rl.base_name(name) for name in FAILED_NAME.findall(gate_line.removeprefix("gate: FAIL"))] \
             if gate_line.startswith("gate: FAIL") else []
-        change = None
+        change, row = None, None
         for line in compared.stdout.splitlines():
             if args.expect and (line.startswith(args.expect + "/") or line.startswith(args.expect + " ")):
                 change = next((word for word in line.split() if re.fullmatch(r"[+-]\d+\.\d%", word)), None)
-        return failed, rounds_of(f"{scratch}/base.json"), seconds, change
+                row = " ".join(line.split())
+        return failed, rounds_of(f"{scratch}/base.json"), seconds, change, row
 
 
 def rounds_of(path):
@@ -95,8 +96,9 @@ def main():
     runs = []
     for index in range(args.runs):
         seed = time.time_ns() % 2 ** 32
-        failed, count, seconds, change = one_run(args, bench_filter, seed)
-        runs.append({"seed": seed, "failed": failed, "rounds": count, "seconds": seconds, "change": change})
+        failed, count, seconds, change, row = one_run(args, bench_filter, seed)
+        runs.append({"seed": seed, "failed": failed, "rounds": count, "seconds": seconds, "change": change,
+                     "row": row})
         print(f"run {index + 1}/{args.runs}: {'FAIL ' + ', '.join(failed) if failed else 'pass'}; "
               f"{count} rounds, {seconds:.0f} s (seed {seed})" + (f"; {args.expect} {change}" if change else ""),
               flush=True)

@@ -56,7 +56,7 @@ def main():
                         row.update(error_occurred=True, error_message="vfork is not available here",
                                    real_time=0, cpu_time=0)
                     else:
-                        ms = n * seconds_per_task(strategy, t, b, workers) * 1e3 * (1 + 0.01 * (index - 1))
+                        ms = n * seconds_per_task(strategy, t, b, workers) * 1e3 * (1 + 0.01 * (index - (repetitions - 1) / 2))
                         row.update(real_time=ms, cpu_time=ms / 10, tasks=n, verified=n, work_us_per_task=t)
                     rows.append(row)
     if not rows:
