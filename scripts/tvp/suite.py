@@ -96,7 +96,7 @@ def parse_arguments():
     parser = results_lib.Parser(description=__doc__.split("\n\n")[0], epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run for CI: 2 repetitions, short minimum time (under 90 s)")
+                        help="smoke run for CI: 2 repetitions, short minimum time (about 2 min on 2 CPUs)")
     parser.add_argument("--repetitions", type=results_lib.positive_int,
                         help=f"repetitions per benchmark, at least 1 (default 3; --quick: 2); with --precision the "
                              f"floor (default {precision.FLOOR})")
