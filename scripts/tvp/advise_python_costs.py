@@ -120,22 +120,13 @@ def has_python_rows(path):
 def find_costs(results_dir):
     """(path, data, PythonCosts) of the newest file with the Python figures, this machine's first; else exit 2
     saying how to measure them."""
-    others = []
+    mine, others = [], []
     for path in advise_costs.candidates(results_dir):
         context, found = has_python_rows(path)
-        if context is None or not found:
-            continue
-        if not advise_costs.same_machine(context.get("python_reference") or context):
-            others.append(path)
-            continue
-        try:
-            data = rl.load(path)
-            costs, missing = costs_from(data)
-        except rl.UnusableResults:
-            continue
-        if costs:
-            return path, data, costs
-    for path in others:
+        if context is not None and found:
+            same = advise_costs.same_machine(context.get("python_reference") or context)
+            (mine if same else others).append(path)
+    for path in mine + others:  # newest first within each
         try:
             data = rl.load(path)
             costs, _ = costs_from(data)
