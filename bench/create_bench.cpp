@@ -173,7 +173,7 @@ void raw_vfork(benchmark::State& state, unsigned workers, std::size_t parent_mib
 }
 
 // Seconds per repetition for the back-ends on a shorter sweep and raw_vfork.
-constexpr double short_sweep_min_time = 0.1;
+constexpr double short_sweep_min_time = 0.05;
 
 benchmark::internal::Benchmark* configure(benchmark::internal::Benchmark* benchmark) {
     return benchmark->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -106,9 +106,11 @@ void dispatch_latency(benchmark::State& state, Backend backend, Feed feed, std::
 // warm up first): `run` sums [0, n) once; every total is checked. Then
 // `efficiency`: the ideal (the kernel over n on one thread, divided by the
 // workers) over a run of the pool, from the two in alternation
-// (stats/paired_ratio.hpp); above 1.1 it is impossible and is not reported.
+// (stats/paired_ratio.hpp), in the first repetition only (RatiosDue); above
+// 1.1 it is impossible and is not reported.
 template <class Run>
-void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, std::size_t tasks, Run run) {
+void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, std::size_t tasks, RatiosDue& ratios,
+                   Run run) {
     const uint128 expected = *sum_of_squares_closed_form(n);
     LoopMeter meter;
     std::uint64_t verified = 0;
@@ -125,13 +127,14 @@ void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, s
         if (const uint128 got = run(); got != expected) throw std::runtime_error(wrong_sum(n, got));
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    report_paired_ratio(
-        state, "efficiency", ideal, pool_run,
-        [](double efficiency) -> std::optional<std::string> {
-            if (efficiency > 1.1) return "an efficiency of " + std::to_string(efficiency);
-            return std::nullopt;
-        },
-        notes);
+    if (ratios.take(seconds * static_cast<double>(state.iterations()), pool_min_time))
+        report_paired_ratio(
+            state, "efficiency", ideal, pool_run,
+            [](double efficiency) -> std::optional<std::string> {
+                if (efficiency > 1.1) return "an efficiency of " + std::to_string(efficiency);
+                return std::nullopt;
+            },
+            notes);
     state.counters["tasks"] = static_cast<double>(tasks);
     state.counters["us_per_task"] = seconds * 1e6 / static_cast<double>(tasks);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
@@ -139,14 +142,14 @@ void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, s
 }
 
 void pool_sumsq(benchmark::State& state, Backend backend, Feed feed, unsigned workers, std::uint64_t n,
-                std::uint64_t chunk, std::filesystem::path worker_executable) {
+                std::uint64_t chunk, std::filesystem::path worker_executable, const RatiosOnce& ratios) {
     run_or_skip(state, [&] {
         pool::Pool pool(pool_options(backend, feed, workers, -1, worker_executable));
         const std::vector<pool::PoolTask> tasks = pool::sumsq_tasks(n, chunk);
         // Warm-up, untimed: one task per worker (a whole sum would double the
         // cost of the slowest cases, which run a single iteration).
         pool.map(std::span(tasks).first(std::min<std::size_t>(workers, tasks.size())));
-        measure_sumsq(state, n, workers, tasks.size(), [&] {
+        measure_sumsq(state, n, workers, tasks.size(), *ratios, [&] {
             uint128 total = 0;
             for (uint128 value : pool.map(tasks)) total += value;
             return total;
@@ -154,11 +157,11 @@ void pool_sumsq(benchmark::State& state, Backend backend, Feed feed, unsigned wo
     });
 }
 
-void per_task_sumsq(benchmark::State& state, Launcher launcher, unsigned workers, std::uint64_t n,
-                    std::uint64_t chunk) {
+void per_task_sumsq(benchmark::State& state, Launcher launcher, unsigned workers, std::uint64_t n, std::uint64_t chunk,
+                    const RatiosOnce& ratios) {
     run_or_skip(state, [&] {
         pool::PerTaskSumOfSquares per_task(launcher, workers, n, chunk);
-        measure_sumsq(state, n, workers, per_task.tasks(), [&] { return per_task.run(); });
+        measure_sumsq(state, n, workers, per_task.tasks(), *ratios, [&] { return per_task.run(); });
     });
 }
 
@@ -208,7 +211,7 @@ void register_pool_benchmarks(const SuiteOptions& options) {
                                                          .str()
                                                          .c_str(),
                                                      pool_sumsq, backend, feed, workers, n, chunk,
-                                                     options.worker_executable)
+                                                     options.worker_executable, std::make_shared<RatiosDue>())
                             ->UseRealTime()
                             ->Unit(benchmark::kMillisecond)
                             ->MinTime(pool_min_time);
@@ -221,7 +224,8 @@ void register_pool_benchmarks(const SuiteOptions& options) {
                                                      .param("chunk", chunk)
                                                      .str()
                                                      .c_str(),
-                                                 per_task_sumsq, options.launcher(backend), workers, n, chunk)
+                                                 per_task_sumsq, options.launcher(backend), workers, n, chunk,
+                                                 std::make_shared<RatiosDue>())
                         ->UseRealTime()
                         ->Unit(benchmark::kMillisecond)
                         ->MinTime(pool_min_time);

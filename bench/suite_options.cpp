@@ -70,12 +70,17 @@ std::string backend_names(const std::array<Backend, count>& backends) {
     return names;
 }
 
-// The scenarios bench runs, for the help.
-std::string bench_scenario_names() {
-    std::string names;
-    for (const Scenario& scenario : scenario_table)
-        if (scenario.program == "bench") names += (names.empty() ? "" : ", ") + std::string(scenario.name);
-    return names;
+// The scenarios, one line each, with what scripts/suite's default run of each
+// took in the reference run, for the help.
+std::string scenario_lines() {
+    std::string lines;
+    for (const Scenario& scenario : scenario_table) {
+        const std::string runs_in =
+            scenario.program == "bench" ? "" : fmt::format(" (not in bench: {})", scenario.program);
+        lines +=
+            fmt::format("  {:<13} {:>4} s  {}{}\n", scenario.name, scenario.reference_seconds, scenario.about, runs_in);
+    }
+    return lines;
 }
 
 // "vfork,clone3" -> those back-ends, in that order, each once.
@@ -181,9 +186,10 @@ void print_suite_help() {
         "  every scenario: {}\n"
         "  create, create_split, sumsq and isolation, too: {}\n"
         "Benchmark names read scenario/backend/param:value/..., e.g. create/fork/workers:4/parent_mib:0.\n"
-        "Select a scenario with --benchmark_filter (e.g. --benchmark_filter='^pipe/'); bench runs\n"
-        "these (bench --list-scenarios gives each one's filter):\n"
-        "  {}\n"
+        "Select a scenario with --benchmark_filter (e.g. --benchmark_filter='^pipe/'; bench\n"
+        "--list-scenarios gives each one's filter). The scenarios, with the seconds scripts/suite's\n"
+        "default run of each took in the reference run (results/{}, 2 CPUs):\n"
+        "{}"
         "\n"
         "Suite flags:\n"
         "  --n=N[,N...]          sumsq: problem sizes (sum of i*i for i < n); replaces the\n"
@@ -216,7 +222,7 @@ void print_suite_help() {
         "  --help                this text\n"
         "\n"
         "Bad input exits with code 2. Google Benchmark's flags:\n",
-        backend_names(default_backends), backend_names(optional_backends), bench_scenario_names(),
+        backend_names(default_backends), backend_names(optional_backends), reference_run, scenario_lines(),
         max_sum_of_squares_n(), max_workers, workload::max_tasks, workload::max_task_us, workload::max_bytes,
         default_round_trips);
 }

@@ -25,7 +25,7 @@ namespace {
 constexpr std::uint64_t default_n[] = {10'000, 1'000'000, 100'000'000};
 constexpr std::uint64_t kernel_n[] = {10'000, 1'000'000, 100'000'000};
 // Per repetition of the parallel sums: the ratios' pairs come on top.
-constexpr double sumsq_min_time = 0.1;
+constexpr double sumsq_min_time = 0.05;
 
 // No loop over n elements runs faster than this (200 elements per ns would be
 // some 40 per cycle): a kernel that does is no loop at all, but a closed form
@@ -66,7 +66,8 @@ std::optional<std::string> impossible_speedup(double speedup, unsigned workers) 
 // `speedup` (this back-end on 1 worker over this run), `efficiency` and
 // `speed_vs_thread` (threads on as many workers over this run), each from runs
 // in alternation after the timed loop (stats/paired_ratio.hpp), so that a
-// burst hits both sides. Returns the notes for the label.
+// burst hits both sides; in the benchmark's first repetition of this run of
+// bench only (RatiosDue). Returns the notes for the label.
 std::string report_ratios(benchmark::State& state, const Launcher& launcher, ParallelSumOfSquares& measured,
                           unsigned workers, std::uint64_t n, uint128 expected) {
     std::string notes;
@@ -95,7 +96,8 @@ std::string report_ratios(benchmark::State& state, const Launcher& launcher, Par
     return notes;
 }
 
-void parallel_sum(benchmark::State& state, const Launcher& launcher, unsigned workers, std::uint64_t n) {
+void parallel_sum(benchmark::State& state, const Launcher& launcher, unsigned workers, std::uint64_t n,
+                  const RatiosOnce& ratios) {
     run_or_skip(state, [&] {
         ParallelSumOfSquares parallel(launcher, workers);
         const uint128 expected = *sum_of_squares_closed_form(n);
@@ -109,7 +111,9 @@ void parallel_sum(benchmark::State& state, const Launcher& launcher, unsigned wo
         }
         const double seconds = meter.finish(state);
         report_verified(state, verified);
-        const std::string notes = report_ratios(state, launcher, parallel, workers, n, expected);
+        const std::string notes = ratios->take(seconds * static_cast<double>(state.iterations()), sumsq_min_time)
+                                      ? report_ratios(state, launcher, parallel, workers, n, expected)
+                                      : "";
         state.counters["ns_per_element"] = seconds * 1e9 / static_cast<double>(n);
         state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
         state.SetLabel("sum=" + to_decimal(expected) + notes);
@@ -173,7 +177,7 @@ void register_sumsq_benchmarks(const SuiteOptions& options) {
                 if (!options.full_sweep(backend) && !in_short_sweep(workers, n)) continue;
                 benchmark::RegisterBenchmark(
                     BenchmarkName("sumsq", to_string(backend)).param("workers", workers).param("n", n).str().c_str(),
-                    parallel_sum, options.launcher(backend), workers, n)
+                    parallel_sum, options.launcher(backend), workers, n, std::make_shared<RatiosDue>())
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond)
                     ->MinTime(sumsq_min_time);

@@ -102,7 +102,7 @@ void register_workload_benchmarks(const SuiteOptions& options) {
                                              run_workload, strategy.strategy, work, options.worker_executable)
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond)
-                    ->MinTime(0.1);
+                    ->MinTime(0.05);
             }
 }
 

@@ -16,7 +16,8 @@ early does not bias any test made on the results later.
 import math
 import statistics
 
-FLOOR = 5
+DEFAULT_TARGET = 0.03  # ±3% of the median, at 95%: scripts/suite's default, and what the report counts
+FLOOR = 3
 HEADLINE_FLOOR = 10
 BATCH = 5
 PRECISE, TIME_CAP = "precise", "time cap"
@@ -46,6 +47,24 @@ def half_width(values):
     if median == 0:
         return math.inf
     return max(median - low, high - median) / abs(median)
+
+
+def known_share(medians, target):
+    """(how many, of how many) benchmarks of rl.medians() have the 95% interval of their median wall time within
+    ±target of it: the suite's measure of how precise a run is, the same for any results file."""
+    series = [[row["real_time"] for row in entry["rows"] if isinstance(row.get("real_time"), (int, float))]
+              for entry in medians.values()]
+    series = [values for values in series if values]
+    return sum(half_width(values) <= target for values in series), len(series)
+
+
+def seconds_to_target(values, spent_s, target):
+    """The seconds more repetitions of a benchmark are predicted to take before the interval of its median is
+    within `target`: an interval narrows as 1/sqrt(repetitions), so n repetitions at half-width h need about
+    n (h / target)^2 in all, at the seconds a repetition has cost so far (at least one more BATCH)."""
+    n = len(values)
+    needed = n * (half_width(values) / target) ** 2
+    return max(needed - n, BATCH) * spent_s / n
 
 
 def verdict(values, floor, target, spent_s, cap_s):

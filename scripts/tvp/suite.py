@@ -77,18 +77,28 @@ EPILOG = textwrap.fill(
     "scenario that runs past it is ended with everything it started, said in one line, and recorded as an errored "
     "row <scenario>/time_budget; the suite goes on with the next. Results files are written whole or not at all: "
     "where one cannot be written, one line and exit 2.", 80)
+# Stop when known: a benchmark's seconds before it stops short of --precision (--cap), and how long a scenario's
+# later passes may take in all, as a share of its first pass (the floor of repetitions of every benchmark):
+# however noisy the machine, the suite then takes at most (1 + that share) x its floor's time.
+DEFAULT_CAP_S = 2.0
+LATER_PASSES_SHARE = 0.25
+# The Python reference's sum of squares by default: the chapter's n = 10^8 took 70 of its 605 s in the suite
+# here, a quarter of the whole suite's 300 s; at 10^7 the GIL shows the same (threads no faster than one)
+# in a tenth of the time. --full-grid runs the chapter's n.
+PYTHON_DEFAULT_N = 10_000_000
 # Below this, a failed run in the scratch folder is put down to a full TMPDIR.
 FULL_BYTES = 1 << 20
 
 
 def precision_target(text):
-    """--precision: a fraction of the median from 0 (off) to below 1."""
+    """--precision: a fraction of the median above 0 and below 1 (0 could never be met)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number")
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a fraction from 0 (off) to below 1, e.g. 0.03 for ±3%")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} cannot be met: give a fraction above 0 and below 1, e.g. 0.03 "
+                                         "for ±3%")
     return value
 
 
@@ -96,21 +106,22 @@ def parse_arguments():
     parser = results_lib.Parser(description=__doc__.split("\n\n")[0], epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run for CI: 2 repetitions, short minimum time (about 2 min on 2 CPUs)")
-    parser.add_argument("--repetitions", type=results_lib.positive_int,
-                        help=f"repetitions per benchmark, at least 1 (default 3; --quick: 2); with --precision the "
-                             f"floor (default {precision.FLOOR})")
+                        help="smoke run for CI: 2 repetitions each, short minimum time (about 1 min on 2 CPUs)")
     parser.add_argument("--precision", type=precision_target,
                         help="repeat each bench benchmark until the 95%% interval of its median is within this "
-                             "fraction of it (e.g. 0.03: ±3%%), or --cap is spent, at least --repetitions (then "
-                             f"default {precision.FLOOR}) and {precision.HEADLINE_FLOOR} for the headline set; "
-                             "default 0: exactly --repetitions (not yet the default: see docs/results.md)")
-    parser.add_argument("--cap", type=results_lib.positive_float, default=3.0,
-                        help="seconds a benchmark may take in all before it stops short of --precision "
-                             "(default 3; at least --min-time)")
+                             f"fraction of it (default {precision.DEFAULT_TARGET:g}: ±{precision.DEFAULT_TARGET:.0%}%), "
+                             f"at least {precision.FLOOR} times ({precision.HEADLINE_FLOOR} for the headline set), "
+                             "until --cap is spent or the scenario's later passes have taken as long as its first")
+    parser.add_argument("--cap", type=results_lib.positive_float,
+                        help=f"seconds a benchmark may take in all before it stops short of --precision (default "
+                             f"{DEFAULT_CAP_S:g}; at least --min-time)")
+    parser.add_argument("--repetitions", type=results_lib.positive_int,
+                        help="a fixed schedule instead: exactly this many repetitions of every benchmark, at least 1 "
+                             "(--quick: 2; the mpi and python scenarios always repeat a fixed number of times, 3 "
+                             "unless this says)")
     parser.add_argument("--min-time", type=results_lib.positive_float,
-                        help="seconds per repetition, above 0 (default 0.3; with --precision 0.05; --quick: 0.02); "
-                             "benchmarks that set their own keep it")
+                        help="seconds per repetition, above 0 (default 0.05; with --repetitions 0.3; --quick: "
+                             "0.02); benchmarks that set their own keep it")
     parser.add_argument("--round-trips", type=results_lib.positive_int,
                         help="round trips per latency repetition (default 1000, enough for p99; "
                              "10000 adds p99.9; --quick: 100, no p99)")
@@ -119,7 +130,8 @@ def parse_arguments():
                              f"with `bench --list-scenarios` (default: all, in its order){scenarios_for_help()}")
     parser.add_argument("--full-grid", action="store_true",
                         help="every scenario's whole sweep (bench --full_grid: queue and pipe at every size on one "
-                             "CPU and unpinned, sumsq at n = 10^9); by default what the report, table and plots use")
+                             "CPU and unpinned, sumsq at n = 10^9) and the Python reference at the chapter's n = "
+                             "10^8; by default what the report, table and plots use, and Python at n = 10^7")
     parser.add_argument("--out", default=str(ROOT / "results"), help="directory for the JSON and CSV")
     parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD_DIR, metavar="DIR",
                         help="the build folder to take bench, bench_mpi and bench_mpi_startup from (default "
@@ -141,15 +153,19 @@ def parse_arguments():
     args = parser.parse_args()
     if args.csv_from is not None:
         return args
-    # The MPI and Python scenarios repeat a fixed number of times (3 unless --repetitions says): they are not
-    # repeated until known.
+    # Stop when known, unless a fixed schedule is asked for (--repetitions, or --quick's smoke run). The MPI and
+    # Python scenarios repeat a fixed number of times either way.
+    fixed = args.quick or args.repetitions is not None
+    if fixed and (args.precision is not None or args.cap is not None):
+        parser.error(f"--{'precision' if args.precision is not None else 'cap'} stops each benchmark when its median "
+                     f"is known; {'--quick' if args.quick else '--repetitions'} fixes the schedule: give one of them")
     args.fixed_repetitions = args.repetitions or (2 if args.quick else 3)
-    if args.precision is None or args.quick:
-        args.precision = 0.0
+    args.precision = 0.0 if fixed else args.precision or precision.DEFAULT_TARGET
+    args.cap = None if fixed else args.cap or DEFAULT_CAP_S
     if args.repetitions is None:
-        args.repetitions = precision.FLOOR if args.precision else args.fixed_repetitions
+        args.repetitions = args.fixed_repetitions if fixed else precision.FLOOR
     if args.min_time is None:
-        args.min_time = 0.02 if args.quick else 0.05 if args.precision else 0.3
+        args.min_time = 0.02 if args.quick else 0.3 if fixed else 0.05
     if args.precision and args.cap < args.min_time:
         parser.error(f"--cap {args.cap:g} s is below one repetition's --min-time {args.min_time:g} s: no "
                      "benchmark could ever reach --precision")
@@ -355,30 +371,66 @@ def run_bench(args, selection, repetitions, names, scenario, out_json, budget, q
     return time.monotonic() - started
 
 
-# Names per bench run of a later pass: libstdc++'s std::regex, which bench's filter is, recurses per
-# alternative, so a filter of hundreds of names could overflow its stack.
-NAMES_PER_RUN = 40
+# The longest filter of names a later pass gives bench in one run: Linux takes at most 128 KiB in one argument
+# (MAX_ARG_STRLEN). A scenario's pending names (184 at most by default, about 14,000 characters) fit in one.
+FILTER_CHARS = 100_000
+
+
+def filter_chunks(names):
+    """[(filter, names)]: exact filters for `names`, each within FILTER_CHARS, as few as that allows."""
+    chunks, current = [], []
+    for name in names:
+        if current and len(precision.exact_filter(current + [name])) > FILTER_CHARS:
+            chunks.append(current)
+            current = []
+        current.append(name)
+    return [(precision.exact_filter(chunk), chunk) for chunk in chunks + [current] if chunk]
+
+
+def next_pass(pending, values, spent, args, headline_names, seconds_left):
+    """The pending names the next pass can afford, BATCH repetitions each, within `seconds_left`: the headline
+    set first, then the cheapest to make precise (tvp.precision.seconds_to_target). A benchmark predicted to
+    need more than what is left of its --cap is left out: it would stop short anyway, and its time makes others
+    precise."""
+    cost = {name: precision.seconds_to_target(values[name], spent[name], args.precision) for name in pending}
+    chosen, total = [], 0.0
+    for name in sorted(pending, key=lambda n: (n not in headline_names, cost[n])):
+        if name not in headline_names and cost[name] > args.cap - spent[name]:
+            continue
+        batch = precision.BATCH * spent[name] / max(len(values[name]), 1)
+        if total + batch <= seconds_left:
+            chosen.append(name)
+            total += batch
+    return chosen
 
 
 def run_until_known(args, selection, names, scenario, out_json, budget):
     """Every benchmark its floor of repetitions, then BATCH more a pass to those whose median is not yet known
-    to --precision, until it is or --cap seconds are spent (tvp.precision). Returns (results with every pass's
-    repetitions, numbered on, and aggregates over all of them; {name: precision record})."""
-    floors = {name: max(args.repetitions, precision.HEADLINE_FLOOR)
-              if results_lib.base_name(name) in headline.NAMES else args.repetitions for name in names}
+    to --precision, until it is, --cap seconds are spent, or the later passes have taken LATER_PASSES_SHARE of
+    the first pass's time (tvp.precision). Returns (results with every pass's repetitions, numbered on, and
+    aggregates over all of them; {name: precision record})."""
+    headline_names = {name for name in names if results_lib.base_name(name) in headline.NAMES}
+    floors = {name: max(args.repetitions, precision.HEADLINE_FLOOR) if name in headline_names else args.repetitions
+              for name in names}
     repetitions = collections.defaultdict(list)
     errored, spent, stopped, context = {}, collections.defaultdict(float), {}, None
-    pending, passes = list(names), 0
+    pending, passes, later_left = list(names), 0, None
     while pending:
         passes += 1
-        batches = [(selection, pending)] if passes == 1 else \
-            [(precision.exact_filter(pending[i:i + NAMES_PER_RUN]), pending[i:i + NAMES_PER_RUN])
-             for i in range(0, len(pending), NAMES_PER_RUN)]
-        count = args.repetitions if passes == 1 else precision.BATCH
+        if passes == 1:
+            chosen, batches, count = pending, [(selection, pending)], args.repetitions
+        else:
+            values = {name: [row["real_time"] for row in repetitions[name]] for name in pending}
+            chosen = next_pass(pending, values, spent, args, headline_names, later_left)
+            if not chosen:
+                break
+            batches, count = filter_chunks(chosen), precision.BATCH
+        pass_wall = 0.0
         for number, (filter_regex, batch) in enumerate(batches):
             budget.allow(len(batch) * count * (REPETITION_BASE_S + REPETITION_MIN_TIMES * args.min_time))
             part = out_json.with_name(f"{out_json.stem}-{passes}-{number}.json")
             wall = run_bench(args, filter_regex, count, batch, scenario, part, budget, quiet=passes > 1)
+            pass_wall += wall
             data = read_results(part)
             context = context or data["context"]
             measured = collections.defaultdict(float)
@@ -392,7 +444,8 @@ def run_until_known(args, selection, names, scenario, out_json, budget):
                 measured[name] += results_lib.to_seconds(row["real_time"], row["time_unit"]) * row["iterations"]
             for name, seconds in precision.share_time(wall, measured).items():
                 spent[name] += seconds
-        for name in pending:
+        later_left = LATER_PASSES_SHARE * pass_wall if passes == 1 else later_left - pass_wall
+        for name in chosen:
             values = [row["real_time"] for row in repetitions[name]]
             if name in errored or not values:
                 continue
@@ -401,7 +454,12 @@ def run_until_known(args, selection, names, scenario, out_json, budget):
                 stopped[name] = precision.record(values, floors[name], args.precision, spent[name], args.cap, why)
         pending = [name for name in pending if name not in stopped and name not in errored and repetitions[name]]
         if passes > 1:
-            print(f"    {scenario}: pass {passes}: {len(pending)} still short of ±{args.precision:.0%}", flush=True)
+            print(f"    {scenario}: pass {passes} ({len(chosen)} benchmarks, {pass_wall:.0f} s): {len(pending)} still "
+                  f"short of ±{args.precision:.0%}", flush=True)
+    for name in pending:  # the scenario's time for later passes ran out first
+        values = [row["real_time"] for row in repetitions[name]]
+        stopped[name] = precision.record(values, floors[name], args.precision, spent[name], args.cap,
+                                         precision.TIME_CAP)
     rows = list(errored.values())
     for name, reps in repetitions.items():
         for row in reps:
@@ -546,8 +604,9 @@ def run_python_reference(index, total_scenarios, args, out_json, budget):
     print(f"[{index}/{total_scenarios}] python: the chapter's examples in Python, {args.fixed_repetitions} repetitions",
           flush=True)
     started = time.monotonic()
+    size = ["--quick"] if args.quick else [] if args.full_grid else ["--n", str(PYTHON_DEFAULT_N)]
     command = [str(ROOT / "scripts" / "python_reference"), "--out", str(out_json),
-               "--repetitions", str(args.fixed_repetitions), *(["--quick"] if args.quick else [])]
+               "--repetitions", str(args.fixed_repetitions), *size]
     code, _ = suite_jobs.run_job(command, budget)  # its output is the suite's
     if code != 0:
         fail_run(f"scripts/python_reference exited with code {code}", "", out_json.parent)
@@ -657,7 +716,7 @@ def main():
         build(args)
         scenarios = select_scenarios(args)  # from the bench just built
 
-    runs, mpi_context, precision_records = [], None, {}
+    runs, mpi_context, precision_records, seconds = [], None, {}, {}
     try:
         with scratch_folder() as scratch:
             reaper = suite_jobs.start_reaper(scratch)
@@ -665,6 +724,7 @@ def main():
                 scenario = row.name
                 budget = scenario_budget(row, args)
                 out_json = Path(scratch) / f"{scenario}.json"
+                scenario_started = time.monotonic()
                 try:
                     if row.program == PYTHON_PROGRAM:
                         data = run_python_reference(index, len(scenarios), args, out_json, budget)
@@ -678,6 +738,7 @@ def main():
                           flush=True)
                     data = overrun_results(overrun)
                 runs.append((scenario, data))
+                seconds[scenario] = round(time.monotonic() - scenario_started, 1)
     except KeyboardInterrupt:
         print("\ninterrupted: bench and its workers stopped, nothing written", file=sys.stderr)
         sys.exit(130)
@@ -693,6 +754,9 @@ def main():
     if python in contexts:
         merged["context"]["python_reference"] = contexts[python]
     merged["context"]["tvp_suite"] = suite_context(args, machine)
+    # What each scenario took, and the whole run (bench --help quotes the reference run's).
+    merged["context"]["tvp_suite"]["scenario_seconds"] = seconds
+    merged["context"]["tvp_suite"]["total_seconds"] = round(time.monotonic() - started, 1)
     if args.precision:
         merged["context"]["tvp_suite"]["precision"] = precision_records
     if mpi_context is not None:

@@ -18,7 +18,7 @@ BUILD_DIR = None
 ROWS = {}
 
 FILTER = ("^(create/thread/workers:4/parent_mib:0/real_time"
-          "|sumsq/thread/workers:2/n:1000000/min_time:0.100/real_time"
+          "|sumsq/thread/workers:2/n:1000000/min_time:[0-9.]+/real_time"
           "|isolation/fork/workers:4/real_time"
           "|pipe/thread/pipe/bytes:8/cpus:same/latency/iterations:1000/real_time"
           "|cow/fork/mib:64/writer:child/manual_time)$")

@@ -7,6 +7,7 @@ import unittest
 
 import tvp_path  # noqa: F401  (scripts/ on sys.path, as the commands have it)
 from tvp import precision  # noqa: E402
+from tvp import suite  # noqa: E402
 
 
 def run_stream(next_value, floor, target=0.03, cap_s=3.0, seconds_per_repetition=0.1):
@@ -44,10 +45,11 @@ class StoppingRuleTest(unittest.TestCase):
         self.assertEqual((len(values), why), (precision.FLOOR, precision.PRECISE))
 
     def test_a_noisy_stream_stops_at_the_cap_and_says_so(self):
-        """±40%: never within ±3% before 3 s of 0.1 s repetitions, 30 of them."""
+        """±40%: never within ±3% before 3 s of 0.1 s repetitions: the first pass that reaches 30 of them."""
         generator = random.Random(7)
         values, why = run_stream(lambda: 100 * (1 + generator.uniform(-0.4, 0.4)), precision.FLOOR)
-        self.assertEqual((len(values), why), (30, precision.TIME_CAP))
+        passes_to_cap = -(-(30 - precision.FLOOR) // precision.BATCH)
+        self.assertEqual((len(values), why), (precision.FLOOR + passes_to_cap * precision.BATCH, precision.TIME_CAP))
 
     def test_a_moderately_noisy_stream_is_repeated_until_known(self):
         """±6% uniform: 5 values span more than ±3%; the interval of the median narrows with more."""
@@ -90,6 +92,51 @@ class PlumbingTest(unittest.TestCase):
         self.assertEqual(rows["mean"]["real_time"], 3.0)
         self.assertAlmostEqual(rows["stddev"]["real_time"], 2.6457513110645907)
         self.assertEqual(rows["median"]["repetitions"], 3)
+
+
+class PlanTest(unittest.TestCase):
+    """What the later passes spend their time on (tvp.suite.next_pass, tvp.precision.seconds_to_target)."""
+
+    def test_the_seconds_to_the_target_on_a_known_sample(self):
+        """10 values at a half-width of 6%: 10 x (6/3)^2 = 40 repetitions in all, 30 more at 0.2 s each."""
+        values = [94.0, 94.0, 97, 99, 100, 100, 101, 103, 106, 106]
+        self.assertAlmostEqual(precision.half_width(values), 0.06)
+        self.assertAlmostEqual(precision.seconds_to_target(values, 2.0, 0.03), 6.0)
+        # Already within it: one more batch at least.
+        self.assertAlmostEqual(precision.seconds_to_target([100.0] * 10, 2.0, 0.03), precision.BATCH * 0.2)
+
+    def test_a_pass_takes_the_headline_first_then_the_cheapest_to_make_precise(self):
+        args = type("Args", (), {"precision": 0.03, "cap": 3.0})
+        near = [99.0, 100, 101, 97, 103]          # ±3%: 5 more repetitions at 0.1 s
+        far = [80.0, 100, 120, 90, 110]            # ±20%: hundreds more, past its cap: left out
+        costly = [97.0, 100, 103, 96.9, 103.1]     # a little over 3%, at 0.2 s a repetition
+        values = {"near": near, "far": far, "costly": costly, "head": far}
+        spent = {"near": 0.5, "far": 0.5, "costly": 1.0, "head": 0.5}
+        self.assertEqual(suite.next_pass(list(values), values, spent, args, {"head"}, 100.0), ["head", "near", "costly"])
+        # 1 s left: the headline's batch (0.5 s) and near's (0.5 s); costly's 1 s does not fit.
+        self.assertEqual(suite.next_pass(list(values), values, spent, args, {"head"}, 1.0), ["head", "near"])
+        self.assertEqual(suite.next_pass(list(values), values, spent, args, set(), 0.1), [])
+        # Past its cap by the prediction: the same sample that has spent 2.5 s of its 3.
+        self.assertEqual(suite.next_pass(["costly"], values, {"costly": 2.5}, args, set(), 100.0), [])
+
+    def test_names_are_cut_into_filters_bench_can_take_in_one_argument(self):
+        names = [f"queue/fork/shm_ring/bytes:{size}/cpus:cross/wait:spin/latency/iterations:1000/real_time"
+                 for size in range(3000)]
+        chunks = suite.filter_chunks(names)
+        self.assertGreater(len(chunks), 1)
+        self.assertEqual([name for _, chunk in chunks for name in chunk], names)
+        for regex, chunk in chunks:
+            self.assertLessEqual(len(regex), suite.FILTER_CHARS)
+            self.assertEqual(regex, precision.exact_filter(chunk))
+        self.assertEqual(len(suite.filter_chunks(names[:184])), 1, "a scenario's names fit in one run")
+        self.assertEqual(suite.filter_chunks([]), [])
+
+    def test_the_share_of_figures_known_to_the_target(self):
+        medians = {"steady": {"rows": [{"real_time": v} for v in (100.0, 101, 99)]},
+                   "noisy": {"rows": [{"real_time": v} for v in (100.0, 110, 90)]},
+                   "error": {"rows": [{"error_occurred": True}]}}
+        self.assertEqual(precision.known_share(medians, 0.03), (1, 2))
+        self.assertEqual(precision.known_share(medians, 0.10), (2, 2))
 
 
 if __name__ == "__main__":

@@ -372,7 +372,15 @@ class SuiteTest(ScratchTest):
                               (["--bogus"], "unrecognized arguments"),
                               (["extra"], "'extra' is not a bench flag"),
                               (["--", "0.01"], "'0.01' is not a bench flag"),
-                              (["--mpi-ranks", "1"], "the MPI benchmarks need at least 2")]:
+                              (["--mpi-ranks", "1"], "the MPI benchmarks need at least 2"),
+                              (["--precision", "0"], "0 cannot be met"),
+                              (["--precision", "-0.03"], "-0.03 cannot be met"),
+                              (["--precision", "1"], "1 cannot be met"),
+                              (["--precision", "x"], "'x' is not a number"),
+                              (["--cap", "0"], "not a positive number"),
+                              (["--cap", "0.01"], "below one repetition's --min-time 0.05 s"),
+                              (["--precision", "0.03", "--repetitions", "3"], "--repetitions fixes the schedule"),
+                              (["--quick", "--cap", "2"], "--quick fixes the schedule")]:
             with self.subTest(args=args):
                 result = run("suite", "--no-build", "--build-dir", BUILD_DIR, *args, timeout=30)
                 self.assert_one_line_exit_2(result, message)
