@@ -489,6 +489,20 @@ class SuiteTest(ScratchTest):
         self.assertEqual((outside["tvp_revision"], outside["tvp_revision_dirty"]), ("unknown", "unknown"))
 
 
+class MutationPlantsTest(unittest.TestCase):
+    def test_every_plant_is_one_the_audit_can_make(self):
+        """scripts/mutation-audit refuses its whole list for one plant of an unknown area or whose original is not
+        in its file exactly once (the advise plants' area once made it refuse every run)."""
+        listed = subprocess.run([str(SCRIPTS / "mutation-audit"), "--list"], capture_output=True, text=True,
+                                timeout=60, cwd=ROOT)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        plants = json.loads((ROOT / "tests" / "mutation" / "plants.json").read_text())
+        self.assertEqual(len(listed.stdout.splitlines()), len(plants))
+        for plant in plants:
+            with self.subTest(plant=plant["id"]):
+                self.assertEqual((ROOT / plant["file"]).read_text().count(plant["original"]), 1)
+
+
 class TidyCsvTest(ScratchTest):
     REFERENCE = rl.newest_full_run(ROOT / "results")  # the committed reference run, whatever its name
 
