@@ -70,7 +70,7 @@ def seconds_to_target(values, spent_s, target):
 def verdict(values, floor, target, spent_s, cap_s):
     """None while the benchmark needs more repetitions; else why it stopped: PRECISE or TIME_CAP."""
     if len(values) < floor:
-        return None if spent_s < cap_s else TIME_CAP
+        return None  # the floor is kept whatever the cap: compare needs it (HEADLINE_FLOOR)
     if half_width(values) <= target:
         return PRECISE
     return TIME_CAP if spent_s >= cap_s else None

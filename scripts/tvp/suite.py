@@ -387,18 +387,19 @@ def filter_chunks(names):
     return [(precision.exact_filter(chunk), chunk) for chunk in chunks + [current] if chunk]
 
 
-def next_pass(pending, values, spent, args, headline_names, seconds_left):
-    """The pending names the next pass can afford, BATCH repetitions each, within `seconds_left`: the headline
-    set first, then the cheapest to make precise (tvp.precision.seconds_to_target). A benchmark predicted to
-    need more than what is left of its --cap is left out: it would stop short anyway, and its time makes others
-    precise."""
+def next_pass(pending, values, spent, args, headline_names, floors, seconds_left):
+    """The pending names the next pass can afford, BATCH repetitions each, within `seconds_left`: those below
+    their floor whatever the time, then the headline set, then the cheapest to make precise
+    (tvp.precision.seconds_to_target). A benchmark predicted to need more than what is left of its --cap is left
+    out: it would stop short anyway, and its time makes others precise."""
     cost = {name: precision.seconds_to_target(values[name], spent[name], args.precision) for name in pending}
     chosen, total = [], 0.0
     for name in sorted(pending, key=lambda n: (n not in headline_names, cost[n])):
-        if name not in headline_names and cost[name] > args.cap - spent[name]:
+        below_floor = len(values[name]) < floors[name]  # run whatever the time: the floor is kept
+        if not below_floor and name not in headline_names and cost[name] > args.cap - spent[name]:
             continue
         batch = precision.BATCH * spent[name] / max(len(values[name]), 1)
-        if total + batch <= seconds_left:
+        if below_floor or total + batch <= seconds_left:
             chosen.append(name)
             total += batch
     return chosen
@@ -421,7 +422,7 @@ def run_until_known(args, selection, names, scenario, out_json, budget):
             chosen, batches, count = pending, [(selection, pending)], args.repetitions
         else:
             values = {name: [row["real_time"] for row in repetitions[name]] for name in pending}
-            chosen = next_pass(pending, values, spent, args, headline_names, later_left)
+            chosen = next_pass(pending, values, spent, args, headline_names, floors, later_left)
             if not chosen:
                 break
             batches, count = filter_chunks(chosen), precision.BATCH

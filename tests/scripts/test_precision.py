@@ -63,8 +63,9 @@ class StoppingRuleTest(unittest.TestCase):
         values, why = run_stream(lambda: 100.0, precision.HEADLINE_FLOOR)
         self.assertEqual((len(values), why), (precision.HEADLINE_FLOOR, precision.PRECISE))
         self.assertIsNone(precision.verdict([100.0] * 5, precision.HEADLINE_FLOOR, 0.03, 0.5, 3.0))
-        # A benchmark that used its cap before its floor stops there, marked.
-        self.assertEqual(precision.verdict([100.0] * 3, 5, 0.03, 3.5, 3.0), precision.TIME_CAP)
+        # The floor is kept past the cap (compare needs the headline's 10): then the cap stops it, marked.
+        self.assertIsNone(precision.verdict([100.0, 120, 80], 10, 0.03, 3.5, 3.0))
+        self.assertEqual(precision.verdict([100.0, 120, 80] * 4, 10, 0.03, 3.5, 3.0), precision.TIME_CAP)
 
     def test_the_record_keeps_repetitions_interval_target_and_reason(self):
         record = precision.record([1.0, 2.0, 3.0, 4.0, 5.0], 5, 0.03, 1.25, 3.0, precision.TIME_CAP)
@@ -112,12 +113,17 @@ class PlanTest(unittest.TestCase):
         costly = [97.0, 100, 103, 96.9, 103.1]     # a little over 3%, at 0.2 s a repetition
         values = {"near": near, "far": far, "costly": costly, "head": far}
         spent = {"near": 0.5, "far": 0.5, "costly": 1.0, "head": 0.5}
-        self.assertEqual(suite.next_pass(list(values), values, spent, args, {"head"}, 100.0), ["head", "near", "costly"])
+        floors = dict.fromkeys(values, 5)
+        self.assertEqual(suite.next_pass(list(values), values, spent, args, {"head"}, floors, 100.0),
+                         ["head", "near", "costly"])
         # 1 s left: the headline's batch (0.5 s) and near's (0.5 s); costly's 1 s does not fit.
-        self.assertEqual(suite.next_pass(list(values), values, spent, args, {"head"}, 1.0), ["head", "near"])
-        self.assertEqual(suite.next_pass(list(values), values, spent, args, set(), 0.1), [])
+        self.assertEqual(suite.next_pass(list(values), values, spent, args, {"head"}, floors, 1.0), ["head", "near"])
+        self.assertEqual(suite.next_pass(list(values), values, spent, args, set(), floors, 0.1), [])
         # Past its cap by the prediction: the same sample that has spent 2.5 s of its 3.
-        self.assertEqual(suite.next_pass(["costly"], values, {"costly": 2.5}, args, set(), 100.0), [])
+        self.assertEqual(suite.next_pass(["costly"], values, {"costly": 2.5}, args, set(), floors, 100.0), [])
+        # Below its floor (the headline's 10), a benchmark runs whatever the time left and its cap.
+        self.assertEqual(suite.next_pass(["head"], values, {"head": 9.0}, args, {"head"}, {"head": 10}, 0.0),
+                         ["head"])
 
     def test_names_are_cut_into_filters_bench_can_take_in_one_argument(self):
         names = [f"queue/fork/shm_ring/bytes:{size}/cpus:cross/wait:spin/latency/iterations:1000/real_time"
