@@ -507,7 +507,7 @@ HEADLINE_ROWS = {
     ],
     # The chapter's case, 4 workers; a file without it, on 2.
     "parallelism": [[(f"Parallelismo (speedup on {count} workers{case})",
-                      _either(_python_pair(rf"^(threads|processes) .* on {count}\b", _strip(rf" on {count}\b[^(]*")),
+                      _either(_python_pair(rf"^(threads|processes) .* on {count}\b", _strip(rf" on {count}\b[^(]*?(?= \(|$)")),
                               _part(rf" on {count}( workers| ranks)?(\s|$|\()",
                                     _strip(rf" on {count}( workers| ranks)?"))))
                      for count, case in [(4, ", the chapter's case"), (2, "")]]],

@@ -63,9 +63,9 @@ class AddTest(ScratchTest):
         self.assertLess(file.stat().st_size, 8000)
 
     def test_the_reference_run(self):
-        result = self.add(hf.tvp_path.SCRIPTS.parent / "results" / "vm-20261127-151519.json")
+        result = self.add(hf.tvp_path.SCRIPTS.parent / "results" / "vm-20261207-084257.json")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("recorded 13 headline figures of ddd2f44add11", result.stdout)
+        self.assertIn("recorded 13 headline figures of 81ba536482cf", result.stdout)
 
     def test_two_runs_of_one_revision_are_both_kept_and_nothing_is_rewritten(self):
         first = hf.write(self.scratch / "a.json", hf.results(hf.revision(1), hf.START, seed=1))
