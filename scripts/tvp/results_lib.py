@@ -16,6 +16,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from . import precision
+
 # Every script here runs under Debian's python3, which has matplotlib, pandas and scipy.
 DEBIAN_PYTHON = "/usr/bin/python3"
 
@@ -30,8 +32,12 @@ NOISY_LEGEND = (f"{NOISY_MARK} its repetitions vary by more than {CV_LIMIT:.0%} 
 # A figure scripts/suite stopped repeating at its time cap before its median was known to its target
 # (tvp/precision.py; the results' context, tvp_suite.precision, keeps why each benchmark stopped).
 CAP_MARK = "‡"
-CAP_LEGEND = (f"{CAP_MARK} its time cap ran out before the 95% interval of its median was within the suite's "
-              "target (scripts/suite --precision): known less precisely than the others.")
+CAP_LEGEND = (f"{CAP_MARK} the 95% interval of its median is not within the suite's target (scripts/suite "
+              "--precision): its time cap ran out first, or (MPI, Python: a fixed number of repetitions) they did "
+              "not get there; known less precisely than the others.")
+# Why scripts/suite stopped repeating a benchmark (tvp/precision.py), and what a run that repeated until known
+# says of its fixed-schedule rows (MPI, Python) whose median is not known to the target.
+SHORT_OF_TARGET = ("time cap", "fixed repetitions")
 
 
 def legends(text):
@@ -492,9 +498,10 @@ def medians(data):
     percentile its sample could not hold) is left out of that median; absent from
     all, it is absent from the row."""
     result = {}
-    stopped = {base_name(name): record.get("stopped") for name, record in
-               ((data.get("context") or {}).get("tvp_suite") or {}).get("precision", {}).items()
+    suite = (data.get("context") or {}).get("tvp_suite") or {}
+    stopped = {base_name(name): record.get("stopped") for name, record in suite.get("precision", {}).items()
                if isinstance(record, dict)}
+    target = suite.get("precision_target") if stopped else None
     for name, rows in iterations_by_benchmark(data).items():
         fields = {key for row in rows for key, value in row.items() if is_number(value)}
         fields -= {"repetition_index", "repetitions", "threads", "family_index", "per_family_instance_index"}
@@ -505,7 +512,15 @@ def medians(data):
         result[name]["rows"] = rows  # the repetitions themselves, for intervals
         if stopped.get(name):
             result[name]["stopped"] = stopped[name]  # scripts/suite's reason: precise, or time cap
+        elif is_number(target) and target > 0 and short_of(rows, target):
+            result[name]["stopped"] = SHORT_OF_TARGET[1]
     return result
+
+
+def short_of(rows, target):
+    """Whether the 95% interval of the median wall time of these repetitions is wider than ±target."""
+    values = [row["real_time"] for row in rows if is_number(row.get("real_time"))]
+    return bool(values) and precision.half_width(values) > target
 
 
 def noisy(row, field):
@@ -515,10 +530,10 @@ def noisy(row, field):
 
 
 def mark(row, field):
-    """NOISY_MARK for a noisy figure, CAP_MARK for one stopped at its time cap short of its target, else ''."""
+    """NOISY_MARK for a noisy figure, CAP_MARK for one whose median is not known to the suite's target, else ''."""
     if noisy(row, field):
         return NOISY_MARK
-    return CAP_MARK if (row or {}).get("stopped") == "time cap" else ""
+    return CAP_MARK if (row or {}).get("stopped") in SHORT_OF_TARGET else ""
 
 
 def absent_reason(row, field):

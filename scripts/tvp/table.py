@@ -560,7 +560,8 @@ def compact(rows, backends, path, data):
         claim = f"{feature.split(' (')[0]}: {chapter}"
         lines.append(f"| {claim} | " + " | ".join(first(cells.get(b)) for b in backends) +
                      f" | {first(python_cell)} |")
-    capped = "; ‡ its time cap ran out before its median was known to the suite's target" \
+    capped = ("; ‡ its median is not known to the suite's target (±3% at 95%) when its time or its fixed "
+              "repetitions ran out") \
         if rl.CAP_MARK in "\n".join(lines) else ""
     lines += ["", f"From `{path.name}` ({rl.machine_title(data)}; {rl.revision(data)}); medians of the "
               f"repetitions; † a noisy figure (CV > 10%){capped}. Each row names the worker count and the kind of wait "

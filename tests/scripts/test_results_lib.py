@@ -108,6 +108,35 @@ def aggregates_of(name):
             for aggregate in ["mean", "median", "stddev"]]
 
 
+class PrecisionMarkTest(unittest.TestCase):
+    """‡: a figure whose median is not known to the suite's target: stopped at its time cap, or (MPI, Python,
+    repeated a fixed number of times in a run that repeated the rest until known) short of it."""
+
+    @staticmethod
+    def run_of(precision_records, target=0.03):
+        def rows(name, values):
+            return [{"name": name, "run_name": name, "run_type": "iteration", "repetitions": len(values),
+                     "repetition_index": i, "iterations": 1, "real_time": v, "time_unit": "us"}
+                    for i, v in enumerate(values)]
+        return {"context": {"tvp_suite": {"precision_target": target, "precision": precision_records}},
+                "benchmarks": rows("create/fork/workers:4/parent_mib:0/real_time", [100.0, 101, 99]) +
+                rows("pingpong/mpi/ranks:2/btl:vader/bytes:8/latency", [100.0, 105, 96]) +
+                rows("python/sumsq/thread/workers:2/n:100", [100.0, 101, 100])}
+
+    def test_a_fixed_row_short_of_the_target_is_marked_and_a_steady_one_is_not(self):
+        medians = rl.medians(self.run_of({"create/fork/workers:4/parent_mib:0/real_time": {"stopped": "time cap"}}))
+        self.assertEqual(rl.mark(medians["create/fork/workers:4/parent_mib:0"], "real_time"), rl.CAP_MARK)
+        self.assertEqual(medians["pingpong/mpi/ranks:2/btl:vader/bytes:8/latency"]["stopped"], "fixed repetitions")
+        self.assertEqual(rl.mark(medians["pingpong/mpi/ranks:2/btl:vader/bytes:8/latency"], "real_time"),
+                         rl.CAP_MARK)
+        self.assertEqual(rl.mark(medians["python/sumsq/thread/workers:2/n:100"], "real_time"), "")
+        self.assertIn("fixed number of repetitions", rl.legends(rl.CAP_MARK)[0])
+
+    def test_a_fixed_schedule_run_marks_nothing_for_precision(self):
+        medians = rl.medians(self.run_of({}, target=0.0))
+        self.assertTrue(all(rl.mark(row, "real_time") == "" for row in medians.values()))
+
+
 class CsvTest(unittest.TestCase):
     DATA = {"context": {}, "benchmarks": [
         *rows_of("create/fork/workers:4/parent_mib:0/real_time", 2, us_per_worker=5.0),
