@@ -63,7 +63,8 @@ def seconds_to_target(values, spent_s, target):
     within `target`: an interval narrows as 1/sqrt(repetitions), so n repetitions at half-width h need about
     n (h / target)^2 in all, at the seconds a repetition has cost so far (at least one more BATCH)."""
     n = len(values)
-    needed = n * (half_width(values) / target) ** 2
+    ratio = half_width(values) / target
+    needed = n * ratio * ratio  # inf, not OverflowError, for a ratio past 1e154
     return max(needed - n, BATCH) * spent_s / n
 
 

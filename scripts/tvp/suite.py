@@ -81,6 +81,8 @@ EPILOG = textwrap.fill(
 # later passes may take in all, as a share of its first pass (the floor of repetitions of every benchmark):
 # however noisy the machine, the suite then takes at most (1 + that share) x its floor's time.
 DEFAULT_CAP_S = 2.0
+# The finest --precision taken: ±0.1% would already need thousands of repetitions of most benchmarks here.
+MIN_PRECISION = 0.001
 LATER_PASSES_SHARE = 0.25
 # The Python reference's sum of squares by default: the chapter's n = 10^8 took 70 of its 605 s in the suite
 # here, a quarter of the whole suite's 300 s; at 10^7 the GIL shows the same (threads no faster than one)
@@ -96,9 +98,9 @@ def precision_target(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number")
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"{text} cannot be met: give a fraction above 0 and below 1, e.g. 0.03 "
-                                         "for ±3%")
+    if not MIN_PRECISION <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} cannot be met: give a fraction from {MIN_PRECISION:g} to below 1, "
+                                         "e.g. 0.03 for ±3%")
     return value
 
 
@@ -111,7 +113,8 @@ def parse_arguments():
                         help="repeat each bench benchmark until the 95%% interval of its median is within this "
                              f"fraction of it (default {precision.DEFAULT_TARGET:g}: ±{precision.DEFAULT_TARGET:.0%}%), "
                              f"at least {precision.FLOOR} times ({precision.HEADLINE_FLOOR} for the headline set), "
-                             "until --cap is spent or the scenario's later passes have taken as long as its first")
+                             "until --cap is spent or the scenario's later passes have taken "
+                             f"{LATER_PASSES_SHARE:g} of its first's time")
     parser.add_argument("--cap", type=results_lib.positive_float,
                         help=f"seconds a benchmark may take in all before it stops short of --precision (default "
                              f"{DEFAULT_CAP_S:g}; at least --min-time)")
@@ -354,7 +357,7 @@ def run_scenario(index, total_scenarios, row, args, out_json, budget):
         run_bench(args, selection, args.repetitions, names, scenario, out_json, budget)
         return read_results(out_json), None
     print(f"[{index}/{total_scenarios}] {scenario}: {len(names)} benchmarks, each until its median is known to "
-          f"±{args.precision:.0%} or {args.cap:g} s (at least {args.repetitions} repetitions)", flush=True)
+          f"±{args.precision * 100:g}% or {args.cap:g} s (at least {args.repetitions} repetitions)", flush=True)
     return run_until_known(args, selection, names, scenario, out_json, budget)
 
 
@@ -408,65 +411,102 @@ def next_pass(pending, values, spent, args, headline_names, floors, seconds_left
 def run_until_known(args, selection, names, scenario, out_json, budget):
     """Every benchmark its floor of repetitions, then BATCH more a pass to those whose median is not yet known
     to --precision, until it is, --cap seconds are spent, or the later passes have taken LATER_PASSES_SHARE of
-    the first pass's time (tvp.precision). Returns (results with every pass's repetitions, numbered on, and
-    aggregates over all of them; {name: precision record})."""
+    the first pass's time (tvp.precision). A benchmark that errors in any repetition is kept as its error row
+    alone and repeated no more. A later pass that overruns the scenario's budget ends the passes: what the
+    earlier ones measured is kept, beside the <scenario>/time_budget error row. Returns (results with every
+    pass's repetitions, numbered on, and aggregates over all of them; {name: precision record})."""
     headline_names = {name for name in names if results_lib.base_name(name) in headline.NAMES}
     floors = {name: max(args.repetitions, precision.HEADLINE_FLOOR) if name in headline_names else args.repetitions
               for name in names}
-    repetitions = collections.defaultdict(list)
-    errored, spent, stopped, context = {}, collections.defaultdict(float), {}, None
+    repetitions = {name: [] for name in names}
+    errored, spent, stopped, context, overrun = {}, collections.defaultdict(float), {}, None, None
+
+    def values_of(name):
+        return [row["real_time"] for row in repetitions.get(name, [])]
+
     pending, passes, later_left = list(names), 0, None
     while pending:
         passes += 1
         if passes == 1:
             chosen, batches, count = pending, [(selection, pending)], args.repetitions
         else:
-            values = {name: [row["real_time"] for row in repetitions[name]] for name in pending}
-            chosen = next_pass(pending, values, spent, args, headline_names, floors, later_left)
+            chosen = next_pass(pending, {name: values_of(name) for name in pending}, spent, args, headline_names,
+                               floors, later_left)
             if not chosen:
                 break
             batches, count = filter_chunks(chosen), precision.BATCH
         pass_wall = 0.0
-        for number, (filter_regex, batch) in enumerate(batches):
-            budget.allow(len(batch) * count * (REPETITION_BASE_S + REPETITION_MIN_TIMES * args.min_time))
-            part = out_json.with_name(f"{out_json.stem}-{passes}-{number}.json")
-            wall = run_bench(args, filter_regex, count, batch, scenario, part, budget, quiet=passes > 1)
-            pass_wall += wall
-            data = read_results(part)
-            context = context or data["context"]
-            measured = collections.defaultdict(float)
-            for row in filter(results_lib.is_repetition, data["benchmarks"]):
-                name = results_lib.exact_name(row)
-                if row.get("error_occurred"):
-                    errored.setdefault(name, row)
-                    continue
-                row["repetition_index"] = len(repetitions[name])
-                repetitions[name].append(row)
-                measured[name] += results_lib.to_seconds(row["real_time"], row["time_unit"]) * row["iterations"]
-            for name, seconds in precision.share_time(wall, measured).items():
-                spent[name] += seconds
+        try:
+            for number, (filter_regex, batch) in enumerate(batches):
+                budget.allow(len(batch) * count * (REPETITION_BASE_S + REPETITION_MIN_TIMES * args.min_time))
+                part = out_json.with_name(f"{out_json.stem}-{passes}-{number}.json")
+                wall = run_bench(args, filter_regex, count, batch, scenario, part, budget, quiet=passes > 1)
+                pass_wall += wall
+                data = read_results(part)
+                context = context or data["context"]
+                spend(wall, data, repetitions, errored, spent)
+        except suite_jobs.Overrun as error:
+            if passes == 1:
+                raise  # nothing measured yet: the scenario is its error row
+            print(f"    {scenario}: pass {passes} overran the scenario's budget; the earlier passes are kept",
+                  flush=True)
+            overrun = error
         later_left = LATER_PASSES_SHARE * pass_wall if passes == 1 else later_left - pass_wall
         for name in chosen:
-            values = [row["real_time"] for row in repetitions[name]]
+            values = values_of(name)
             if name in errored or not values:
                 continue
             why = precision.verdict(values, floors[name], args.precision, spent[name], args.cap)
             if why:
                 stopped[name] = precision.record(values, floors[name], args.precision, spent[name], args.cap, why)
-        pending = [name for name in pending if name not in stopped and name not in errored and repetitions[name]]
+        pending = [name for name in pending if name not in stopped and name not in errored and values_of(name)]
         if passes > 1:
             print(f"    {scenario}: pass {passes} ({len(chosen)} benchmarks, {pass_wall:.0f} s): {len(pending)} still "
-                  f"short of ±{args.precision:.0%}", flush=True)
-    for name in pending:  # the scenario's time for later passes ran out first
-        values = [row["real_time"] for row in repetitions[name]]
-        stopped[name] = precision.record(values, floors[name], args.precision, spent[name], args.cap,
+                  f"short of ±{args.precision * 100:g}%", flush=True)
+        if overrun:
+            break
+    for name in pending:  # stopped short: the scenario's time for later passes ran out, or its cap would
+        stopped[name] = precision.record(values_of(name), floors[name], args.precision, spent[name], args.cap,
                                          precision.TIME_CAP)
-    rows = list(errored.values())
+        stopped[name]["limit"] = short_because(values_of(name), spent[name], args, overrun)
+    rows = [dict(row, repetition_index=0, repetitions=1) for row in errored.values()]
     for name, reps in repetitions.items():
+        if name in errored or not reps:
+            continue
         for row in reps:
             row["repetitions"] = len(reps)
         rows += reps + precision.aggregate_rows(name, reps)
+    if overrun:
+        rows += overrun_results(overrun)["benchmarks"]
     return {"context": context or {}, "benchmarks": rows}, stopped
+
+
+def short_because(values, spent_s, args, overrun):
+    """Which time ran out for a benchmark stopped short of --precision: its cap, its cap as predicted (it was
+    left out: tvp.precision.seconds_to_target), or the scenario's (its later passes' share, or its budget)."""
+    if overrun:
+        return "the scenario's budget"
+    if spent_s >= args.cap:
+        return "its cap"
+    if precision.seconds_to_target(values, spent_s, args.precision) > args.cap - spent_s:
+        return "its cap, predicted"
+    return "the scenario's time for later passes"
+
+
+def spend(wall, data, repetitions, errored, spent):
+    """Adds one bench run's repetitions to `repetitions` (numbered on) and its wall time to `spent`, shared by
+    what each benchmark measured; a benchmark's first error row goes to `errored` (its rows are then dropped)."""
+    measured = collections.defaultdict(float)
+    for row in filter(results_lib.is_repetition, data["benchmarks"]):
+        name = results_lib.exact_name(row)
+        if row.get("error_occurred"):
+            errored.setdefault(name, row)
+            continue
+        row["repetition_index"] = len(repetitions.setdefault(name, []))
+        repetitions[name].append(row)
+        measured[name] += results_lib.to_seconds(row["real_time"], row["time_unit"]) * row["iterations"]
+    for name, seconds in precision.share_time(wall, measured).items():
+        spent[name] += seconds
 
 
 def run_with_progress(command, scenario, names, expected, budget, scratch, quiet=False):

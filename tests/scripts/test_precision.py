@@ -145,5 +145,91 @@ class PlanTest(unittest.TestCase):
         self.assertEqual(precision.known_share(medians, 0.10), (2, 2))
 
 
+class RunUntilKnownTest(unittest.TestCase):
+    """tvp.suite.run_until_known on a bench that errors or overruns (a stand-in for run_bench and read_results:
+    each call returns rows made by `behaviour`). Its results must load (results_lib's checks: one row per
+    repetition index) and keep what was measured."""
+
+    def run_with(self, names, behaviour):
+        import json
+        import tempfile
+        from pathlib import Path
+        from tvp import results_lib, suite_jobs
+        calls = {"n": 0}
+        made = {}
+
+        def run_bench(args, filter_regex, count, batch, scenario, part, budget, quiet=False):
+            calls["n"] += 1
+            made[part] = behaviour(calls["n"], batch, count)
+            return 1.0
+
+        original = suite.run_bench, suite.read_results
+        suite.run_bench = run_bench
+        suite.read_results = lambda part: {"context": {"date": "2026-12-07T00:00:00"}, "benchmarks": made[part]}
+        try:
+            args = type("Args", (), {"precision": 0.03, "cap": 100.0, "repetitions": 3, "min_time": 0.05})
+            budget = suite_jobs.Budget("fake", 1e9)
+            with tempfile.TemporaryDirectory() as folder:
+                results, records = suite.run_until_known(args, "^fake/", names, "fake", Path(folder) / "fake.json",
+                                                         budget)
+                path = Path(folder) / "out.json"
+                path.write_text(json.dumps(results))
+                return results_lib.load(path), records
+        finally:
+            suite.run_bench, suite.read_results = original
+
+    @staticmethod
+    def rows(batch, count, value=lambda name, i: 100.0 + (i % 7), error=lambda name, i: False):
+        out = []
+        for name in batch:
+            for i in range(count):
+                row = {"name": name, "run_name": name, "run_type": "iteration", "repetitions": count,
+                       "repetition_index": i, "threads": 1, "iterations": 10, "real_time": value(name, i),
+                       "cpu_time": 1.0, "time_unit": "us"}
+                if error(name, i):
+                    row.update(error_occurred=True, error_message="fake error")
+                out.append(row)
+        return out
+
+    def test_a_benchmark_that_errors_in_every_repetition_is_its_error_row(self):
+        data, records = self.run_with(["fake/a", "fake/b"], lambda call, batch, count: self.rows(
+            batch, count, error=lambda name, i: name == "fake/b"))
+        errors = [row for row in data["benchmarks"] if row.get("error_occurred")]
+        self.assertEqual([(row["name"], row["repetition_index"]) for row in errors], [("fake/b", 0)])
+        self.assertNotIn("fake/b", records)
+        self.assertIn("fake/a", records)
+
+    # A headline benchmark: below its floor of 10 after the first pass, it always gets a second.
+    HEAD = "sumsq_kernel/fast/n:100000000"
+
+    def test_an_error_after_good_repetitions_leaves_one_error_row_and_no_repeated_index(self):
+        def behaviour(call, batch, count):
+            return self.rows(batch, count, error=lambda name, i: call == 2 and name == self.HEAD and i == 1)
+        data, records = self.run_with(["fake/a", self.HEAD], behaviour)
+        head_rows = [row for row in data["benchmarks"] if row["name"] == self.HEAD]
+        self.assertEqual([(row["repetition_index"], row.get("error_occurred")) for row in head_rows], [(0, True)])
+        self.assertNotIn(self.HEAD, records)
+        self.assertIn("fake/a", records)
+
+    def test_an_overrun_in_a_later_pass_keeps_the_floor_and_says_so(self):
+        from tvp import suite_jobs
+
+        def behaviour(call, batch, count):
+            if call == 2:
+                raise suite_jobs.Overrun("fake", 60, "bench")
+            return self.rows(batch, count)
+        data, records = self.run_with([self.HEAD], behaviour)
+        names = [row["name"] for row in data["benchmarks"] if row.get("run_type") == "iteration"]
+        self.assertEqual(names, [self.HEAD] * 3 + ["fake/time_budget"])
+        self.assertEqual((records[self.HEAD]["stopped"], records[self.HEAD]["repetitions"]), (precision.TIME_CAP, 3))
+        self.assertEqual(records[self.HEAD]["limit"], "the scenario's budget")
+
+    def test_a_benchmark_left_out_says_which_time_ran_out(self):
+        args = type("Args", (), {"precision": 0.03, "cap": 2.0})
+        noisy, steady_but_short = [80.0, 100, 120], [99.0, 100, 103.5]
+        self.assertEqual(suite.short_because(noisy, 2.5, args, None), "its cap")
+        self.assertEqual(suite.short_because(noisy, 0.3, args, None), "its cap, predicted")
+        self.assertEqual(suite.short_because(steady_but_short, 0.3, args, None), "the scenario's time for later passes")
+
 if __name__ == "__main__":
     unittest.main()

@@ -376,6 +376,7 @@ class SuiteTest(ScratchTest):
                               (["--precision", "0"], "0 cannot be met"),
                               (["--precision", "-0.03"], "-0.03 cannot be met"),
                               (["--precision", "1"], "1 cannot be met"),
+                              (["--precision", "1e-160"], "1e-160 cannot be met"),
                               (["--precision", "x"], "'x' is not a number"),
                               (["--cap", "0"], "not a positive number"),
                               (["--cap", "0.01"], "below one repetition's --min-time 0.05 s"),
