@@ -38,13 +38,18 @@ using Plausibility = std::function<std::optional<std::string>(double median)>;
 // rare; then the ratios are missing, never wrong.)
 class RatiosDue {
 public:
-    bool take(double loop_seconds, double min_time) {
-        if (!due_ || loop_seconds < min_time) return false;
+    // `min_time`: the benchmark's own minimum time (its MinTime).
+    explicit RatiosDue(double min_time) : min_time_(min_time) {}
+
+    // After the timed loop: whether this call reports the ratios.
+    bool take(const benchmark::State& state, double seconds_per_iteration) {
+        if (!due_ || seconds_per_iteration * static_cast<double>(state.iterations()) < min_time_) return false;
         due_ = false;
         return true;
     }
 
 private:
+    double min_time_;
     bool due_ = true;
 };
 using RatiosOnce = std::shared_ptr<RatiosDue>;

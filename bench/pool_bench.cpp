@@ -127,7 +127,7 @@ void measure_sumsq(benchmark::State& state, std::uint64_t n, unsigned workers, s
         if (const uint128 got = run(); got != expected) throw std::runtime_error(wrong_sum(n, got));
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    if (ratios.take(seconds * static_cast<double>(state.iterations()), pool_min_time))
+    if (ratios.take(state, seconds))
         report_paired_ratio(
             state, "efficiency", ideal, pool_run,
             [](double efficiency) -> std::optional<std::string> {
@@ -211,7 +211,8 @@ void register_pool_benchmarks(const SuiteOptions& options) {
                                                          .str()
                                                          .c_str(),
                                                      pool_sumsq, backend, feed, workers, n, chunk,
-                                                     options.worker_executable, std::make_shared<RatiosDue>())
+                                                     options.worker_executable,
+                                                     std::make_shared<RatiosDue>(pool_min_time))
                             ->UseRealTime()
                             ->Unit(benchmark::kMillisecond)
                             ->MinTime(pool_min_time);
@@ -225,7 +226,7 @@ void register_pool_benchmarks(const SuiteOptions& options) {
                                                      .str()
                                                      .c_str(),
                                                  per_task_sumsq, options.launcher(backend), workers, n, chunk,
-                                                 std::make_shared<RatiosDue>())
+                                                 std::make_shared<RatiosDue>(pool_min_time))
                         ->UseRealTime()
                         ->Unit(benchmark::kMillisecond)
                         ->MinTime(pool_min_time);

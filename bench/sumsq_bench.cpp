@@ -111,9 +111,8 @@ void parallel_sum(benchmark::State& state, const Launcher& launcher, unsigned wo
         }
         const double seconds = meter.finish(state);
         report_verified(state, verified);
-        const std::string notes = ratios->take(seconds * static_cast<double>(state.iterations()), sumsq_min_time)
-                                      ? report_ratios(state, launcher, parallel, workers, n, expected)
-                                      : "";
+        const std::string notes =
+            ratios->take(state, seconds) ? report_ratios(state, launcher, parallel, workers, n, expected) : "";
         state.counters["ns_per_element"] = seconds * 1e9 / static_cast<double>(n);
         state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
         state.SetLabel("sum=" + to_decimal(expected) + notes);
@@ -177,7 +176,7 @@ void register_sumsq_benchmarks(const SuiteOptions& options) {
                 if (!options.full_sweep(backend) && !in_short_sweep(workers, n)) continue;
                 benchmark::RegisterBenchmark(
                     BenchmarkName("sumsq", to_string(backend)).param("workers", workers).param("n", n).str().c_str(),
-                    parallel_sum, options.launcher(backend), workers, n, std::make_shared<RatiosDue>())
+                    parallel_sum, options.launcher(backend), workers, n, std::make_shared<RatiosDue>(sumsq_min_time))
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond)
                     ->MinTime(sumsq_min_time);

@@ -55,10 +55,7 @@ def whole(low, high, what):
 
 
 def task_us(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    value = rl.number(text)
     if not (math.isfinite(value) and 0 <= value <= MAX_TASK_US):
         raise argparse.ArgumentTypeError(f"{text} is not a task size from 0 to {MAX_TASK_US:g} µs")
     return value

@@ -612,10 +612,7 @@ def bisect(args):
 
 
 def threshold(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    value = rl.number(text)
     if not (math.isfinite(value) and 0 <= value < 100):
         raise argparse.ArgumentTypeError(f"{text} is not a fraction >= 0 (0.10 = 10%)")
     return value

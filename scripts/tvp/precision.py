@@ -49,13 +49,18 @@ def half_width(values):
     return max(median - low, high - median) / abs(median)
 
 
+def known(rows, target):
+    """Whether the 95% interval of the median wall time of these repetitions is within ±target of it; None where
+    none of them has a wall time (an errored benchmark)."""
+    values = [row["real_time"] for row in rows if isinstance(row.get("real_time"), (int, float))]
+    return half_width(values) <= target if values else None
+
+
 def known_share(medians, target):
-    """(how many, of how many) benchmarks of rl.medians() have the 95% interval of their median wall time within
-    ±target of it: the suite's measure of how precise a run is, the same for any results file."""
-    series = [[row["real_time"] for row in entry["rows"] if isinstance(row.get("real_time"), (int, float))]
-              for entry in medians.values()]
-    series = [values for values in series if values]
-    return sum(half_width(values) <= target for values in series), len(series)
+    """(how many, of how many) benchmarks of rl.medians() have their median wall time known to ±target: the
+    suite's measure of how precise a run is, the same for any results file."""
+    found = [known(entry["rows"], target) for entry in medians.values()]
+    return found.count(True), len(found) - found.count(None)
 
 
 def seconds_to_target(values, spent_s, target):
@@ -98,10 +103,14 @@ def share_time(wall_s, measured_s):
 ERE_SPECIAL = set(".[]()*+?{}|^$\\")
 
 
+def escaped(name):
+    """`name` with every character that means something in a POSIX extended regex escaped."""
+    return "".join("\\" + c if c in ERE_SPECIAL else c for c in name)
+
+
 def exact_filter(names):
     """A POSIX extended regex that selects exactly these benchmark names."""
-    escaped = ("".join("\\" + c if c in ERE_SPECIAL else c for c in name) for name in names)
-    return "^(" + "|".join(escaped) + ")$"
+    return "^(" + "|".join(map(escaped, names)) + ")$"
 
 
 def aggregate_rows(name, repetitions):

@@ -27,7 +27,6 @@ import os
 import platform
 import queue
 import signal
-import statistics
 import sys
 import threading
 import time

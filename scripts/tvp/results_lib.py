@@ -71,11 +71,16 @@ def positive_int(text):
     return value
 
 
-def positive_float(text):
+def number(text):
+    """float(text) for an argparse type; one line where it is not a number."""
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+
+
+def positive_float(text):
+    value = number(text)
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"{text} is not a positive number")
     return value
@@ -512,15 +517,9 @@ def medians(data):
         result[name]["rows"] = rows  # the repetitions themselves, for intervals
         if stopped.get(name):
             result[name]["stopped"] = stopped[name]  # scripts/suite's reason: precise, or time cap
-        elif is_number(target) and target > 0 and short_of(rows, target):
+        elif is_number(target) and target > 0 and precision.known(rows, target) is False:
             result[name]["stopped"] = SHORT_OF_TARGET[1]
     return result
-
-
-def short_of(rows, target):
-    """Whether the 95% interval of the median wall time of these repetitions is wider than ±target."""
-    values = [row["real_time"] for row in rows if is_number(row.get("real_time"))]
-    return bool(values) and precision.half_width(values) > target
 
 
 def noisy(row, field):

@@ -94,10 +94,7 @@ FULL_BYTES = 1 << 20
 
 def precision_target(text):
     """--precision: a fraction of the median above 0 and below 1 (0 could never be met)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number")
+    value = results_lib.number(text)
     if not MIN_PRECISION <= value < 1:
         raise argparse.ArgumentTypeError(f"{text} cannot be met: give a fraction from {MIN_PRECISION:g} to below 1, "
                                          "e.g. 0.03 for ±3%")
@@ -381,12 +378,14 @@ FILTER_CHARS = 100_000
 
 def filter_chunks(names):
     """[(filter, names)]: exact filters for `names`, each within FILTER_CHARS, as few as that allows."""
-    chunks, current = [], []
+    chunks, current, length = [], [], len(precision.exact_filter([]))
     for name in names:
-        if current and len(precision.exact_filter(current + [name])) > FILTER_CHARS:
+        size = len(precision.escaped(name)) + 1  # and its "|"
+        if current and length + size > FILTER_CHARS:
             chunks.append(current)
-            current = []
+            current, length = [], len(precision.exact_filter([]))
         current.append(name)
+        length += size
     return [(precision.exact_filter(chunk), chunk) for chunk in chunks + [current] if chunk]
 
 
